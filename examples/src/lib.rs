@@ -1,0 +1,2 @@
+//! Shared code of the `minted` program and the library examples.
+#![forbid(unsafe_code)]
