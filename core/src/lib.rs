@@ -2,6 +2,15 @@
 //!
 //! The `no_std`, no-alloc core of the Minted Connect partner API client.
 //! Every decision lives here; transports only move bytes.
+//!
+//! Layers, in the order data flows:
+//! - [`model`]: plain types with documented capacities.
+//! - [`validate`]: the spec's rules; every failing field reported at once.
+//! - [`json`]: the request body into a lent buffer; envelopes decoded back.
+//! - [`request`]: method, path and headers of each operation.
+//! - [`auth`]: RFC 7616 digest authentication (challenge parser, session).
+//! - [`http`]: an HTTP/1.1 codec over `embedded-io` for gateways with a bare socket.
+//! - [`call`]: the sans-IO driver of one operation, shared by every transport.
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -14,3 +23,11 @@
         clippy::indexing_slicing
     )
 )]
+
+pub mod auth;
+pub mod call;
+pub mod http;
+pub mod json;
+pub mod model;
+pub mod request;
+pub mod validate;

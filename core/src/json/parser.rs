@@ -1,0 +1,558 @@
+//! A small, strict JSON tokenizer over a UTF-8-checked body.
+//!
+//! Strict means RFC 8259: no comments, no trailing commas, no leading
+//! zeros, no raw control characters in strings, only the defined escapes,
+//! surrogate escapes only in pairs. Values the decoder does not read are
+//! still checked by [`Parser::skip_value`], iteratively (no recursion), up
+//! to [`MAX_DEPTH`] levels. Every step is bounds-checked: any input gives a
+//! value or a [`DecodeError`], never a panic.
+
+use super::errors::DecodeError;
+
+/// The deepest nesting of arrays and objects the decoder accepts.
+pub const MAX_DEPTH: usize = 64;
+
+/// A string token: the raw text between the quotes, checked.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct JsonStr<'a> {
+    /// The text between the quotes, escapes not yet decoded.
+    pub(crate) raw: &'a str,
+    /// Whether `raw` holds a backslash.
+    pub(crate) escaped: bool,
+}
+
+/// The escape after the backslash at `bytes[at]` is checked; returns the
+/// decoded char and the index just past the escape.
+fn decode_escape(bytes: &[u8], at: usize) -> Result<(char, usize), DecodeError> {
+    let kind = *bytes.get(at.wrapping_add(1)).ok_or(DecodeError::UnexpectedEnd)?;
+    let simple = match kind {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        b'u' => return decode_unicode_escape(bytes, at),
+        _ => return Err(DecodeError::InvalidEscape { offset: at }),
+    };
+    Ok((simple, at.saturating_add(2)))
+}
+
+/// Four hex digits at `bytes[at..at + 4]`.
+fn hex4(bytes: &[u8], at: usize, escape_at: usize) -> Result<u32, DecodeError> {
+    let mut value = 0u32;
+    for i in 0..4 {
+        let byte = *bytes.get(at.saturating_add(i)).ok_or(DecodeError::UnexpectedEnd)?;
+        let digit = char::from(byte)
+            .to_digit(16)
+            .ok_or(DecodeError::InvalidEscape { offset: escape_at })?;
+        value = (value << 4) | digit;
+    }
+    Ok(value)
+}
+
+/// `\uXXXX`, or a `\uD8xx\uDCxx` surrogate pair, at `bytes[at]`.
+fn decode_unicode_escape(bytes: &[u8], at: usize) -> Result<(char, usize), DecodeError> {
+    let first = hex4(bytes, at.saturating_add(2), at)?;
+    let after = at.saturating_add(6);
+    let code = match first {
+        0xD800..=0xDBFF => {
+            match (bytes.get(after), bytes.get(after.saturating_add(1))) {
+                (Some(b'\\'), Some(b'u')) => {}
+                (None, _) | (Some(b'\\'), None) => return Err(DecodeError::UnexpectedEnd),
+                _ => return Err(DecodeError::LoneSurrogate { offset: at }),
+            }
+            let second = hex4(bytes, after.saturating_add(2), after)?;
+            if !(0xDC00..=0xDFFF).contains(&second) {
+                return Err(DecodeError::LoneSurrogate { offset: at });
+            }
+            let code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+            return char::from_u32(code)
+                .map(|c| (c, after.saturating_add(6)))
+                .ok_or(DecodeError::LoneSurrogate { offset: at });
+        }
+        0xDC00..=0xDFFF => return Err(DecodeError::LoneSurrogate { offset: at }),
+        code => code,
+    };
+    char::from_u32(code).map(|c| (c, after)).ok_or(DecodeError::InvalidEscape { offset: at })
+}
+
+impl<'a> JsonStr<'a> {
+    /// Decodes the string, handing the text to `push` in pieces; stops with
+    /// `Ok(false)` as soon as `push` returns `false` (the sink is full).
+    pub(crate) fn unescape(&self, mut push: impl FnMut(&str) -> bool) -> Result<bool, DecodeError> {
+        if !self.escaped {
+            return Ok(push(self.raw));
+        }
+        let bytes = self.raw.as_bytes();
+        let mut start = 0;
+        let mut at = 0;
+        while let Some(&byte) = bytes.get(at) {
+            if byte != b'\\' {
+                at = at.saturating_add(1);
+                continue;
+            }
+            let run = self.raw.get(start..at).ok_or(DecodeError::Syntax { offset: at })?;
+            if !run.is_empty() && !push(run) {
+                return Ok(false);
+            }
+            let (c, next) = decode_escape(bytes, at)?;
+            let mut utf8 = [0u8; 4];
+            if !push(c.encode_utf8(&mut utf8)) {
+                return Ok(false);
+            }
+            start = next;
+            at = next;
+        }
+        let run = self.raw.get(start..).ok_or(DecodeError::Syntax { offset: start })?;
+        Ok(run.is_empty() || push(run))
+    }
+
+    /// Decodes into `out`; `Ok(false)` if it did not fit (`out` then holds
+    /// an unspecified prefix).
+    pub(crate) fn decode_into<const N: usize>(
+        &self,
+        out: &mut heapless::String<N>,
+    ) -> Result<bool, DecodeError> {
+        out.clear();
+        self.unescape(|piece| out.push_str(piece).is_ok())
+    }
+
+    /// Decodes into `out`, cutting at a character boundary when it does not
+    /// fit; returns whether it was cut.
+    pub(crate) fn decode_truncating<const N: usize>(
+        &self,
+        out: &mut heapless::String<N>,
+    ) -> Result<bool, DecodeError> {
+        out.clear();
+        let mut cut = false;
+        self.unescape(|piece| {
+            if out.push_str(piece).is_ok() {
+                return true;
+            }
+            let room = N.saturating_sub(out.len());
+            let mut end = room.min(piece.len());
+            while !piece.is_char_boundary(end) {
+                end = end.saturating_sub(1);
+            }
+            let _ = out.push_str(piece.get(..end).unwrap_or(""));
+            cut = true;
+            false
+        })?;
+        Ok(cut)
+    }
+
+    /// Whether the decoded string equals `key` (keys are compared decoded,
+    /// so `"\u0069d"` is `id`).
+    pub(crate) fn matches(&self, key: &str) -> bool {
+        if !self.escaped {
+            return self.raw == key;
+        }
+        let mut rest = key;
+        let equal = self.unescape(|piece| match rest.strip_prefix(piece) {
+            Some(tail) => {
+                rest = tail;
+                true
+            }
+            None => false,
+        });
+        equal == Ok(true) && rest.is_empty()
+    }
+}
+
+/// The tokenizer state: the body and a position in it.
+#[derive(Debug)]
+pub(crate) struct Parser<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Parser<'a> {
+    /// Checks that `body` is UTF-8 and starts at its first byte.
+    pub(crate) fn new(body: &'a [u8]) -> Result<Parser<'a>, DecodeError> {
+        let text = core::str::from_utf8(body)
+            .map_err(|e| DecodeError::InvalidUtf8 { offset: e.valid_up_to() })?;
+        Ok(Parser { text, pos: 0 })
+    }
+
+    fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
+    fn at(&self, pos: usize) -> Option<u8> {
+        self.bytes().get(pos).copied()
+    }
+
+    /// The error for the byte at the current position: the end, or syntax.
+    fn unexpected(&self) -> DecodeError {
+        if self.pos >= self.text.len() {
+            DecodeError::UnexpectedEnd
+        } else {
+            DecodeError::Syntax { offset: self.pos }
+        }
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.at(self.pos) {
+            self.pos = self.pos.saturating_add(1);
+        }
+    }
+
+    /// The first byte of the next token, after whitespace.
+    pub(crate) fn peek(&mut self) -> Result<u8, DecodeError> {
+        self.skip_ws();
+        self.at(self.pos).ok_or(DecodeError::UnexpectedEnd)
+    }
+
+    /// Consumes `byte` after whitespace.
+    fn expect(&mut self, byte: u8) -> Result<(), DecodeError> {
+        if self.peek()? == byte {
+            self.pos = self.pos.saturating_add(1);
+            Ok(())
+        } else {
+            Err(self.unexpected())
+        }
+    }
+
+    /// After the top-level value: only whitespace may follow.
+    pub(crate) fn finish(&mut self) -> Result<(), DecodeError> {
+        self.skip_ws();
+        if self.pos < self.text.len() {
+            Err(DecodeError::TrailingCharacters { offset: self.pos })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// A string token (the next token must start with `"`).
+    pub(crate) fn string(&mut self) -> Result<JsonStr<'a>, DecodeError> {
+        self.expect(b'"')?;
+        let bytes = self.bytes();
+        let start = self.pos;
+        let mut at = start;
+        let mut escaped = false;
+        loop {
+            let byte = *bytes.get(at).ok_or(DecodeError::UnexpectedEnd)?;
+            match byte {
+                b'"' => break,
+                b'\\' => {
+                    escaped = true;
+                    at = decode_escape(bytes, at)?.1;
+                }
+                0x00..=0x1F => return Err(DecodeError::ControlCharacter { offset: at }),
+                _ => at = at.saturating_add(1),
+            }
+        }
+        let raw = self.text.get(start..at).ok_or(DecodeError::Syntax { offset: at })?;
+        self.pos = at.saturating_add(1);
+        Ok(JsonStr { raw, escaped })
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.at(self.pos) {
+            self.pos = self.pos.saturating_add(1);
+        }
+        self.pos.saturating_sub(start)
+    }
+
+    /// A number token, checked against JSON's grammar; returns its text.
+    pub(crate) fn number(&mut self) -> Result<&'a str, DecodeError> {
+        self.skip_ws();
+        let start = self.pos;
+        let invalid = |p: &Parser<'_>| {
+            if p.pos >= p.text.len() {
+                DecodeError::UnexpectedEnd
+            } else {
+                DecodeError::InvalidNumber { offset: start }
+            }
+        };
+        if self.at(self.pos) == Some(b'-') {
+            self.pos = self.pos.saturating_add(1);
+        }
+        match self.at(self.pos) {
+            Some(b'0') => self.pos = self.pos.saturating_add(1),
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(invalid(self)),
+        }
+        if self.at(self.pos) == Some(b'.') {
+            self.pos = self.pos.saturating_add(1);
+            if self.digits() == 0 {
+                return Err(invalid(self));
+            }
+        }
+        if let Some(b'e' | b'E') = self.at(self.pos) {
+            self.pos = self.pos.saturating_add(1);
+            if let Some(b'+' | b'-') = self.at(self.pos) {
+                self.pos = self.pos.saturating_add(1);
+            }
+            if self.digits() == 0 {
+                return Err(invalid(self));
+            }
+        }
+        self.text.get(start..self.pos).ok_or(DecodeError::InvalidNumber { offset: start })
+    }
+
+    /// The literal `true`, `false` or `null` (whichever `word` is).
+    pub(crate) fn literal(&mut self, word: &[u8]) -> Result<(), DecodeError> {
+        self.skip_ws();
+        let rest = self.bytes().get(self.pos..).unwrap_or_default();
+        if rest.starts_with(word) {
+            self.pos = self.pos.saturating_add(word.len());
+            Ok(())
+        } else if word.starts_with(rest) {
+            Err(DecodeError::UnexpectedEnd)
+        } else {
+            Err(DecodeError::Syntax { offset: self.pos })
+        }
+    }
+
+    /// `true` or `false`.
+    pub(crate) fn boolean(&mut self) -> Result<Option<bool>, DecodeError> {
+        match self.peek()? {
+            b't' => self.literal(b"true").map(|()| Some(true)),
+            b'f' => self.literal(b"false").map(|()| Some(false)),
+            _ => Ok(None),
+        }
+    }
+
+    /// Consumes `null` if it comes next; returns whether it did.
+    pub(crate) fn null(&mut self) -> Result<bool, DecodeError> {
+        if self.peek()? == b'n' {
+            self.literal(b"null")?;
+            Ok(true)
+        } else {
+            Ok(false)
+        }
+    }
+
+    /// Consumes the `{` of an object.
+    pub(crate) fn object_start(&mut self) -> Result<(), DecodeError> {
+        self.expect(b'{')
+    }
+
+    /// The next key of an object, with its `:` consumed, or `None` after the
+    /// closing `}`. `first` must start `true` for each object.
+    pub(crate) fn next_key(&mut self, first: &mut bool) -> Result<Option<JsonStr<'a>>, DecodeError> {
+        let byte = self.peek()?;
+        if byte == b'}' && *first {
+            self.pos = self.pos.saturating_add(1);
+            return Ok(None);
+        }
+        if !*first {
+            match byte {
+                b',' => self.pos = self.pos.saturating_add(1),
+                b'}' => {
+                    self.pos = self.pos.saturating_add(1);
+                    return Ok(None);
+                }
+                _ => return Err(self.unexpected()),
+            }
+        }
+        *first = false;
+        if self.peek()? != b'"' {
+            return Err(self.unexpected());
+        }
+        let key = self.string()?;
+        self.expect(b':')?;
+        Ok(Some(key))
+    }
+
+    /// Whether another element of an array follows (consuming the `,`), or
+    /// not (consuming the `]`). `first` must start `true` for each array,
+    /// after [`Parser::array_start`].
+    pub(crate) fn next_element(&mut self, first: &mut bool) -> Result<bool, DecodeError> {
+        let byte = self.peek()?;
+        if byte == b']' {
+            self.pos = self.pos.saturating_add(1);
+            return Ok(false);
+        }
+        if !*first {
+            if byte != b',' {
+                return Err(self.unexpected());
+            }
+            self.pos = self.pos.saturating_add(1);
+            self.peek()?;
+        }
+        *first = false;
+        Ok(true)
+    }
+
+    /// Consumes the `[` of an array.
+    pub(crate) fn array_start(&mut self) -> Result<(), DecodeError> {
+        self.expect(b'[')
+    }
+
+    /// Skips one value of any type, checking it strictly. Iterative: the
+    /// open containers are kept as bits of a `u64` (1 = object).
+    pub(crate) fn skip_value(&mut self) -> Result<(), DecodeError> {
+        let mut stack: u64 = 0;
+        let mut depth: usize = 0;
+        loop {
+            // A value is expected here.
+            match self.peek()? {
+                open @ (b'{' | b'[') => {
+                    if depth >= MAX_DEPTH {
+                        return Err(DecodeError::TooDeep { offset: self.pos });
+                    }
+                    self.pos = self.pos.saturating_add(1);
+                    let close = if open == b'{' { b'}' } else { b']' };
+                    if self.peek()? == close {
+                        self.pos = self.pos.saturating_add(1);
+                    } else {
+                        stack = (stack << 1) | u64::from(open == b'{');
+                        depth = depth.saturating_add(1);
+                        if open == b'{' {
+                            self.member_key()?;
+                        }
+                        continue;
+                    }
+                }
+                b'"' => {
+                    self.string()?;
+                }
+                b't' => self.literal(b"true")?,
+                b'f' => self.literal(b"false")?,
+                b'n' => self.literal(b"null")?,
+                b'-' | b'0'..=b'9' => {
+                    self.number()?;
+                }
+                _ => return Err(self.unexpected()),
+            }
+            // A value is complete: close containers until another value is due.
+            loop {
+                if depth == 0 {
+                    return Ok(());
+                }
+                let in_object = stack & 1 == 1;
+                match self.peek()? {
+                    b',' => {
+                        self.pos = self.pos.saturating_add(1);
+                        if in_object {
+                            self.member_key()?;
+                        }
+                        break;
+                    }
+                    b'}' if in_object => {}
+                    b']' if !in_object => {}
+                    _ => return Err(self.unexpected()),
+                }
+                self.pos = self.pos.saturating_add(1);
+                stack >>= 1;
+                depth = depth.saturating_sub(1);
+            }
+        }
+    }
+
+    /// A member's key and `:` inside a skipped object.
+    fn member_key(&mut self) -> Result<(), DecodeError> {
+        if self.peek()? != b'"' {
+            return Err(self.unexpected());
+        }
+        self.string()?;
+        self.expect(b':')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    extern crate std;
+    use std::string::String;
+
+    fn skip(body: &str) -> Result<(), DecodeError> {
+        let mut p = Parser::new(body.as_bytes())?;
+        p.skip_value()?;
+        p.finish()
+    }
+
+    fn decode(body: &str) -> Result<String, DecodeError> {
+        let mut p = Parser::new(body.as_bytes())?;
+        let s = p.string()?;
+        p.finish()?;
+        let mut out = String::new();
+        s.unescape(|piece| {
+            out.push_str(piece);
+            true
+        })?;
+        Ok(out)
+    }
+
+    #[test]
+    fn skips_valid_json() {
+        for ok in [
+            "0", "-0", "1.5e3", "-12.25E-2", "1e+9", "true", "false", "null", "\"x\\\"y\"", "[]",
+            "{}", "[[]]", "[1,[2,{\"a\":[{}]}],\"s\"]",
+            "{\"a\":{\"b\":[1,{\"c\":null}]},\"d\":1.5e3, \"e\" : [ true , false ] }",
+            " \t\r\n[ ] ",
+        ] {
+            assert_eq!(skip(ok), Ok(()), "{ok}");
+        }
+    }
+
+    #[test]
+    fn refuses_invalid_json() {
+        for bad in [
+            "", "01", "1.", ".5", "-", "1e", "+1", "nul", "nulx", "tru", "[1,]", "[,1]", "{,}",
+            "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{1:2}", "[1 2]", "{\"a\":1 \"b\":2}", "[}",
+            "{]", "\"abc", "\"a\u{1}b\"", "\"\\x\"", "\"\\u12g4\"", "nonsense", "[1]]", "{} {}",
+            "\"\\ud83d\"", "\"\\ude00\"", "\"\\ud83d\\u0041\"", "'a'", "[NaN]", "[Infinity]",
+        ] {
+            assert!(skip(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn depth_limit() {
+        let ok = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
+        assert_eq!(skip(&ok), Ok(()));
+        let deep = "[".repeat(MAX_DEPTH + 1) + &"]".repeat(MAX_DEPTH + 1);
+        assert!(matches!(skip(&deep), Err(DecodeError::TooDeep { .. })));
+        let deep_obj = "{\"a\":".repeat(100) + "1" + &"}".repeat(100);
+        assert!(matches!(skip(&deep_obj), Err(DecodeError::TooDeep { .. })));
+    }
+
+    #[test]
+    fn unescapes_everything() {
+        assert_eq!(decode(r#""G\u00fclbilge""#).unwrap(), "Gülbilge");
+        assert_eq!(decode(r#""a\/b\\c\"d\b\f\n\r\t""#).unwrap(), "a/b\\c\"d\u{8}\u{c}\n\r\t");
+        assert_eq!(decode(r#""\ud83d\ude00 \uD83D\uDE00""#).unwrap(), "😀 😀");
+        assert_eq!(decode(r#""\u0000\u001F\u20AC""#).unwrap(), "\u{0}\u{1f}€");
+        assert_eq!(decode("\"raw ü 😀\"").unwrap(), "raw ü 😀");
+        assert_eq!(decode(r#""\udbff\udfff""#).unwrap(), "\u{10ffff}");
+        assert!(matches!(decode(r#""\ud83d""#), Err(DecodeError::LoneSurrogate { .. })));
+        assert!(matches!(decode(r#""\ud83dx""#), Err(DecodeError::LoneSurrogate { .. })));
+        assert!(matches!(decode(r#""\ude00\ud83d""#), Err(DecodeError::LoneSurrogate { .. })));
+        assert!(matches!(decode(r#""\ud83d\ud83d""#), Err(DecodeError::LoneSurrogate { .. })));
+        assert!(matches!(decode(r#""\q""#), Err(DecodeError::InvalidEscape { .. })));
+        assert_eq!(decode(r#""\ud83d\ude0"#), Err(DecodeError::UnexpectedEnd));
+        assert_eq!(decode(r#""\ud83d"#), Err(DecodeError::UnexpectedEnd));
+        assert_eq!(decode(r#""\ud83d\"#), Err(DecodeError::UnexpectedEnd));
+    }
+
+    #[test]
+    fn keys_match_decoded() {
+        let mut p = Parser::new(br#""\u0069d""#).unwrap();
+        let key = p.string().unwrap();
+        assert!(key.matches("id"));
+        assert!(!key.matches("i"));
+        assert!(!key.matches("idx"));
+    }
+
+    #[test]
+    fn truncating_decode_cuts_at_char_boundary() {
+        let mut p = Parser::new("\"aé😀b\"".as_bytes()).unwrap();
+        let s = p.string().unwrap();
+        let mut out: heapless::String<5> = heapless::String::new();
+        assert_eq!(s.decode_truncating(&mut out), Ok(true));
+        assert_eq!(out.as_str(), "aé");
+        let mut fits: heapless::String<8> = heapless::String::new();
+        assert_eq!(s.decode_truncating(&mut fits), Ok(false));
+        assert_eq!(fits.as_str(), "aé😀b");
+    }
+}
