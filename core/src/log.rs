@@ -3,12 +3,12 @@
 //! names are ever logged — never personal data or credentials.
 
 #[cfg(feature = "defmt")]
-macro_rules! debug {
+macro_rules! log_debug {
     ($($arg:tt)*) => { defmt::debug!($($arg)*) };
 }
 
 #[cfg(not(feature = "defmt"))]
-macro_rules! debug {
+macro_rules! log_debug {
     ($($arg:tt)*) => {{
         if false {
             let _ = ($($arg)*);
@@ -17,12 +17,12 @@ macro_rules! debug {
 }
 
 #[cfg(feature = "defmt")]
-macro_rules! warn {
+macro_rules! log_warn {
     ($($arg:tt)*) => { defmt::warn!($($arg)*) };
 }
 
 #[cfg(not(feature = "defmt"))]
-macro_rules! warn {
+macro_rules! log_warn {
     ($($arg:tt)*) => {{
         if false {
             let _ = ($($arg)*);
@@ -30,4 +30,4 @@ macro_rules! warn {
     }};
 }
 
-pub(crate) use {debug, warn};
+pub(crate) use {log_debug, log_warn};

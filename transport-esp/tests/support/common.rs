@@ -57,12 +57,6 @@ impl Delay for RecordingDelay {
     }
 }
 
-impl Delay for &mut RecordingDelay {
-    fn delay_ms(&mut self, ms: u32) {
-        (**self).delay_ms(ms);
-    }
-}
-
 /// The vendor's example customer with every required field.
 pub fn example_input() -> CustomerInput<'static> {
     CustomerInput {
