@@ -74,6 +74,7 @@
 //!
 //! let request = call.request(&mut rng)?;
 //! assert_eq!((request.method.as_str(), request.path), ("GET", "/partner/customer/MTD0018232"));
+//! drop(request); // it borrows the call's buffers until it has been sent
 //!
 //! let body = br#"{"data":{"external_id":"MTD0018232"},"success":true,"code":0,"message":""}"#;
 //! match call.response(&Response::new(200, body), &mut rng)? {

@@ -71,7 +71,10 @@ impl Algorithm {
     /// Whether this is a `-sess` variant, whose H(A1) also covers the nonce
     /// and cnonce.
     pub const fn is_sess(self) -> bool {
-        matches!(self, Self::Md5Sess | Self::Sha256Sess | Self::Sha512_256Sess)
+        matches!(
+            self,
+            Self::Md5Sess | Self::Sha256Sess | Self::Sha512_256Sess
+        )
     }
 
     /// Length of this algorithm's hex digests: 32 for MD5, 64 otherwise.

@@ -132,10 +132,15 @@ impl fmt::Display for DigestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::NoChallenge => f.write_str("no digest challenge accepted yet"),
-            Self::BufferTooSmall => f.write_str("output buffer too small for the Authorization value"),
+            Self::BufferTooSmall => {
+                f.write_str("output buffer too small for the Authorization value")
+            }
             Self::TooLong { field } => write!(f, "{field} is longer than its capacity"),
             Self::Invalid { field } => {
-                write!(f, "{field} is empty or holds a character that cannot be sent")
+                write!(
+                    f,
+                    "{field} is empty or holds a character that cannot be sent"
+                )
             }
             Self::NonceCountExhausted => f.write_str("nonce count exhausted"),
         }

@@ -44,6 +44,14 @@ impl<'a> ParamValue<'a> {
         }
     }
 
+    /// A piece of quoted-string text, escapes included (a qop list item).
+    pub(crate) fn from_raw(raw: &'a str) -> Self {
+        Self {
+            raw,
+            escaped: raw.contains('\\'),
+        }
+    }
+
     /// The text between the quotes, escapes included.
     pub const fn raw(&self) -> &'a str {
         self.raw
@@ -395,7 +403,7 @@ const fn is_ows(b: u8) -> bool {
 }
 
 /// `tchar`: the characters of a token (RFC 9110 §5.6.2).
-const fn is_tchar(b: u8) -> bool {
+pub(crate) const fn is_tchar(b: u8) -> bool {
     b.is_ascii_alphanumeric()
         || matches!(
             b,
@@ -472,7 +480,15 @@ mod tests {
         );
         assert_eq!(
             items("Negotiate, Basic dXNlcjpw==, Bearer abc=, Digest realm = x"),
-            ["S:Negotiate", "S:Basic", "T68", "S:Bearer", "T68", "S:Digest", "realm=x"]
+            [
+                "S:Negotiate",
+                "S:Basic",
+                "T68",
+                "S:Bearer",
+                "T68",
+                "S:Digest",
+                "realm=x"
+            ]
         );
         assert_eq!(items(" , ,\t"), Vec::<String>::new());
         assert_eq!(items("Digest"), ["S:Digest"]);
@@ -489,7 +505,10 @@ mod tests {
         assert_eq!(format!("{v}"), r#"a"b\cd"#);
         assert_eq!(v.len(), 6);
         assert!(v == r#"a"b\cd"#);
-        assert_eq!(v.unescaped().collect::<Vec<_>>(), ["a", "\"", "b", "\\", "c", "d"]);
+        assert_eq!(
+            v.unescaped().collect::<Vec<_>>(),
+            ["a", "\"", "b", "\\", "c", "d"]
+        );
         assert_eq!(it.next(), None);
         // An escaped non-ASCII character stays whole.
         let v = ParamValue {
@@ -505,7 +524,10 @@ mod tests {
             items(r#"Digest realm="a" nonce="b", Basic realm="x,y""#),
             ["S:Digest", "ERR", "S:Basic", "realm=x,y"]
         );
-        assert_eq!(items(r#"Digest realm="unterminated, Basic"#), ["S:Digest", "ERR"]);
+        assert_eq!(
+            items(r#"Digest realm="unterminated, Basic"#),
+            ["S:Digest", "ERR"]
+        );
         assert_eq!(items("Digest\"x\", Basic"), ["S:Digest", "ERR", "S:Basic"]);
         assert_eq!(items("@@@, realm=, Digest"), ["ERR", "ERR", "S:Digest"]);
         assert_eq!(items("realm=\"a\u{1}b\", x=y"), ["ERR", "x=y"]);
