@@ -35,13 +35,21 @@
 //!
 //! # What is retried
 //! At most [`RetryPolicy::max_attempts`] attempts in all (default 3), with
-//! exponential backoff and jitter, for: a request that was not sent (every
-//! operation); a request that may have been sent, 429 (honouring a
-//! `Retry-After` in seconds up to [`RetryPolicy::max_retry_after_s`]), 502,
-//! 503 and 504 — for update (it sends the full required set, so a repeat
-//! leaves the same record), get and remove, but never for create, whose
-//! second delivery could create a second customer. Authentication resends
-//! do not count as attempts; they are bounded by [`MAX_AUTH_RESENDS`].
+//! exponential backoff and jitter:
+//!
+//! | failure | update | get, remove | create |
+//! |---|---|---|---|
+//! | not sent (connect, DNS, TLS) | retried | retried | retried |
+//! | 429 (`Retry-After` in seconds up to [`RetryPolicy::max_retry_after_s`]), 502, 503, 504 | retried | retried | not retried |
+//! | may have been sent (timeout, connection cut, body cut short) | not retried | not retried | not retried |
+//! | response unusable (too large, not HTTP) | not retried | not retried | not retried |
+//!
+//! Update is retried because it sends the full required set, so a repeat
+//! leaves the same record; create never is once its body may have arrived,
+//! since a second delivery could create a second customer. A request that
+//! may have been sent is not repeated so that every failure ends within the
+//! transport's timeout (plus the waits). Authentication resends do not count
+//! as attempts; they are bounded by [`MAX_AUTH_RESENDS`].
 //!
 //! # Digest authentication
 //! The [`DigestSession`] outlives the call: after the first challenge every
@@ -808,11 +816,10 @@ impl<'c> Call<'c> {
             self.state = State::Finished;
             return FailureDecision::GiveUp;
         }
-        let may_retry = match failure {
-            TransportFailure::NotSent => true,
-            TransportFailure::MaybeSent => self.operation.is_repeatable(),
-            TransportFailure::ResponseUnusable => false,
-        };
+        // Only a request that cannot have arrived is sent again: after a
+        // timeout or a cut response the server may still be working on it,
+        // and a retry would also stretch the caller's timeout several times.
+        let may_retry = failure == TransportFailure::NotSent;
         if may_retry && self.attempts < self.policy.max_attempts {
             let delay_ms = self.policy.backoff_ms(self.attempts, rng);
             self.attempts += 1;
@@ -1461,16 +1468,30 @@ mod tests {
                     customer: &customer,
                 },
                 TransportFailure::MaybeSent,
+                false,
+            ),
+            (
+                Operation::Update {
+                    id: "a",
+                    customer: &customer,
+                },
+                TransportFailure::NotSent,
                 true,
             ),
             (
                 Operation::Get { id: "a" },
                 TransportFailure::MaybeSent,
-                true,
+                false,
             ),
+            (Operation::Get { id: "a" }, TransportFailure::NotSent, true),
             (
                 Operation::Remove { id: "a" },
                 TransportFailure::MaybeSent,
+                false,
+            ),
+            (
+                Operation::Remove { id: "a" },
+                TransportFailure::NotSent,
                 true,
             ),
             (

@@ -257,6 +257,7 @@ where
     /// Runs one operation to its end.
     pub fn run(&mut self, operation: Operation<'_>) -> Result<Outcome, ErrorOf<C>> {
         self.last_requests = 0;
+        let repeatable = operation.is_repeatable();
         let GatewayBuffers {
             call: call_buffers,
             head,
@@ -282,6 +283,7 @@ where
                 head,
                 self.response,
                 &mut self.rng,
+                repeatable,
             );
             match attempt {
                 Ok(Ok(Step::Done(outcome))) => break Ok(outcome),
@@ -357,6 +359,7 @@ fn exchange<C: Connect>(
     head_buf: &mut [u8],
     response_buf: &mut [u8],
     rng: &mut dyn CnonceSource,
+    repeatable: bool,
 ) -> Result<Result<Step, CallError>, (TransportFailure, BrokenOf<C>)> {
     let request = match call.request(rng) {
         Ok(request) => request,
@@ -385,22 +388,25 @@ fn exchange<C: Connect>(
         opened,
     };
     // A kept connection that the server closed while idle fails at once,
-    // before any response: the request cannot have been processed, so it
-    // goes out once more on a new connection.
+    // before any response: the server dropped it rather than answer, so a
+    // repeatable request goes out once more on a new connection (a create
+    // is left to the call's judgement, which does not resend it).
+    let idle_closed = (
+        TransportFailure::MaybeSent,
+        Broken::Read(ReadError::UnexpectedEof {
+            during: ReadPhase::BeforeResponse,
+        }),
+    );
     match link.send_and_read(&head, body, head_buf, &mut *response_buf, limits) {
         Ok(response) => return Ok(hand_over(call, &response, rng)),
         Err(Attempt::Broken(failure, broken)) => return Err((failure, broken)),
+        Err(Attempt::ClosedWhileIdle) if !repeatable => return Err(idle_closed),
         Err(Attempt::ClosedWhileIdle) => {}
     }
     match link.send_and_read(&head, body, head_buf, &mut *response_buf, limits) {
         Ok(response) => Ok(hand_over(call, &response, rng)),
         Err(Attempt::Broken(failure, broken)) => Err((failure, broken)),
-        Err(Attempt::ClosedWhileIdle) => Err((
-            TransportFailure::MaybeSent,
-            Broken::Read(ReadError::UnexpectedEof {
-                during: ReadPhase::BeforeResponse,
-            }),
-        )),
+        Err(Attempt::ClosedWhileIdle) => Err(idle_closed),
     }
 }
 

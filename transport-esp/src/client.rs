@@ -242,6 +242,11 @@ where
                 }
                 Err(Failure::End(error)) => break Err(error),
                 Err(Failure::Broken(failure, error)) => {
+                    // A connection left mid-request cannot carry a retry
+                    // without a way to open another: report what broke it.
+                    if self.reconnect.is_none() && self.connection.is_request_initiated() {
+                        break Err(error);
+                    }
                     match call.transport_failed(failure, &mut self.cnonce) {
                         FailureDecision::Retry { delay_ms } => self.delay.delay_ms(delay_ms),
                         FailureDecision::GiveUp => break Err(error),

@@ -21,6 +21,14 @@ use minted_connect_core::http::{Limits, RequestHead, read_response, write_reques
 use minted_connect_core::model::CustomerUpdate;
 use minted_connect_core::request::RequestSettings;
 use minted_connect_core::validate::{CustomerInput, ValidationProfile};
+use minted_connect_esp::{ClientBuffers, ClientConfig, Delay, EspClient};
+
+// The in-memory embedded-svc connection of transport-esp's tests: `core`
+// and embedded-svc only, so it links here too.
+#[path = "../../../transport-esp/tests/support/memory_connection.rs"]
+#[allow(dead_code)]
+mod memory_connection;
+use memory_connection::{Canned, MemoryConnection};
 
 #[link(name = "c")]
 unsafe extern "C" {}
@@ -50,14 +58,28 @@ WWW-Authenticate: Digest realm=\"minted-sandbox\", nonce=\"cCQIM85hBgA=2c1725d8d
 Content-Type: application/json\r\n\
 Content-Length: 2\r\n\r\n{}";
 
-const ACCEPTED: &[u8] = b"HTTP/1.1 200 OK\r\n\
-Content-Type: application/json\r\n\
-Transfer-Encoding: chunked\r\n\r\n\
-14d\r\n{\"data\":{\"id\":2,\"external_id\":\"MTD0018232\",\"company_id\":2000000,\"user_id\":null,\
+/// The vendor's 200 response body (392 bytes).
+macro_rules! record {
+    () => {
+        "{\"data\":{\"id\":2,\"external_id\":\"MTD0018232\",\"company_id\":2000000,\"user_id\":null,\
 \"firstname\":\"Mehmet\",\"middlename\":null,\"lastname\":\"G\\u00fclbilge\",\
 \"fullname\":\"Mehmet G\\u00fclbilge\",\"email\":\"mehmet.gulbilge@example.com\",\"phone\":null,\
 \"gender\":null,\"identity_number\":null,\"birthdate\":null,\"created_at\":\"2023-03-05 04:51:18\",\
-\"updated_at\":\"2023-03-05 04:51:18\"},\"success\":true,\"code\":0,\"message\":\"\"}\r\n0\r\n\r\n";
+\"updated_at\":\"2023-03-05 04:51:18\"},\"success\":true,\"code\":0,\"message\":\"\"}"
+    };
+}
+
+const CHALLENGE_VALUE: &str = "Digest realm=\"minted-sandbox\", nonce=\"cCQIM85hBgA=2c1725d8d76fc65ebf58294420e825aefc2c91a4\", algorithm=SHA-256, qop=\"auth\", opaque=\"a\"";
+
+const ACCEPTED: &[u8] = concat!(
+    "HTTP/1.1 200 OK\r\n\
+Content-Type: application/json\r\n\
+Transfer-Encoding: chunked\r\n\r\n\
+188\r\n",
+    record!(),
+    "\r\n0\r\n\r\n"
+)
+.as_bytes();
 
 /// One exchange through the codec: the request goes out into `wire`, the
 /// canned `reply` comes back into `buf`, and the call decides.
@@ -68,16 +90,19 @@ fn exchange(
     wire: &mut [u8],
     buf: &mut [u8],
 ) -> Option<Step> {
-    let request = call.request(rng).ok()?;
-    let head = RequestHead {
-        method: request.method.as_str(),
-        target: request.path,
-        host: "127.0.0.1",
-        headers: &request.headers,
-    };
-    let mut out: &mut [u8] = wire;
-    let mut head_scratch = [0u8; 1024];
-    write_request(&mut out, &head, request.body, &mut head_scratch).ok()?;
+    {
+        // The request borrows the call until it is written.
+        let request = call.request(rng).ok()?;
+        let head = RequestHead {
+            method: request.method.as_str(),
+            target: request.path,
+            host: "127.0.0.1",
+            headers: &request.headers,
+        };
+        let mut out: &mut [u8] = wire;
+        let mut head_scratch = [0u8; 1024];
+        write_request(&mut out, &head, request.body, &mut head_scratch).ok()?;
+    }
     let mut input: &[u8] = black_box(reply);
     let response = read_response(&mut input, buf, Limits::default()).ok()?;
     let mut challenges: [&str; 2] = [""; 2];
@@ -96,6 +121,49 @@ fn exchange(
     call.response(&parts, rng).ok()
 }
 
+/// The kiosk path: the same update through transport-esp over an
+/// in-memory embedded-svc connection (401 challenge, then 200).
+static ESP_SCRIPT: [Canned; 2] = [
+    Canned {
+        status: 401,
+        headers: &[("WWW-Authenticate", CHALLENGE_VALUE)],
+        body: b"{}",
+    },
+    Canned {
+        status: 200,
+        headers: &[("Content-Type", "application/json")],
+        body: record!().as_bytes(),
+    },
+];
+
+struct NoWait;
+
+impl Delay for NoWait {
+    fn delay_ms(&mut self, _ms: u32) {}
+}
+
+fn run_esp(seed: u32, customer: &CustomerUpdate) -> Option<()> {
+    let mut buffers = ClientBuffers::new();
+    let mut response = [0u8; 2048];
+    let auth = Authentication::Digest(Credentials {
+        username: black_box("partner"),
+        password: black_box("s3cret"),
+    });
+    let config = ClientConfig::new(black_box("https://api.staging.mintedconnect.com"), auth);
+    let mut client = EspClient::new(
+        MemoryConnection::new(black_box(&ESP_SCRIPT)),
+        NoWait,
+        Xorshift(seed | 1),
+        config,
+        &mut buffers,
+        &mut response,
+    )
+    .ok()?;
+    let record = client.update(black_box("MTD0018232"), customer).ok()?;
+    (record.external_id.as_deref() == Some("MTD0018232") && client.last_request_count() == 2)
+        .then_some(())
+}
+
 fn run(seed: u32) -> Option<()> {
     let input = CustomerInput {
         firstname: Some(black_box("Mehmet")),
@@ -109,6 +177,7 @@ fn run(seed: u32) -> Option<()> {
         ..CustomerInput::default()
     };
     let customer = CustomerUpdate::validate(&input, ValidationProfile::Lenient).ok()?;
+    run_esp(seed, &customer)?;
     let settings = RequestSettings::new();
     let mut session = DigestSession::new();
     let mut buffers = CallBuffers::new();
