@@ -6,7 +6,9 @@
 use core::fmt;
 
 use md5::{Digest as _, Md5};
-use sha2::{Sha256, Sha512_256};
+use sha2::Sha256;
+#[cfg(feature = "sha512-256")]
+use sha2::Sha512_256;
 
 use super::limits::MAX_HEX_LEN;
 
@@ -25,14 +27,19 @@ pub enum Algorithm {
     Sha256,
     /// `SHA-256-sess`.
     Sha256Sess,
-    /// `SHA-512-256`.
+    /// `SHA-512-256` (feature `sha512-256`: SHA-512's compression adds
+    /// about 20 KB of code, which a kiosk should not carry for an
+    /// algorithm the vendor does not use).
+    #[cfg(feature = "sha512-256")]
     Sha512_256,
-    /// `SHA-512-256-sess`.
+    /// `SHA-512-256-sess` (feature `sha512-256`).
+    #[cfg(feature = "sha512-256")]
     Sha512_256Sess,
 }
 
 impl Algorithm {
-    /// Every algorithm, in registry order.
+    /// Every supported algorithm, in registry order.
+    #[cfg(feature = "sha512-256")]
     pub const ALL: [Algorithm; 6] = [
         Self::Md5,
         Self::Md5Sess,
@@ -42,6 +49,10 @@ impl Algorithm {
         Self::Sha512_256Sess,
     ];
 
+    /// Every supported algorithm, in registry order.
+    #[cfg(not(feature = "sha512-256"))]
+    pub const ALL: [Algorithm; 4] = [Self::Md5, Self::Md5Sess, Self::Sha256, Self::Sha256Sess];
+
     /// The RFC token, e.g. `SHA-256-sess`.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -49,7 +60,9 @@ impl Algorithm {
             Self::Md5Sess => "MD5-sess",
             Self::Sha256 => "SHA-256",
             Self::Sha256Sess => "SHA-256-sess",
+            #[cfg(feature = "sha512-256")]
             Self::Sha512_256 => "SHA-512-256",
+            #[cfg(feature = "sha512-256")]
             Self::Sha512_256Sess => "SHA-512-256-sess",
         }
     }
@@ -71,10 +84,12 @@ impl Algorithm {
     /// Whether this is a `-sess` variant, whose H(A1) also covers the nonce
     /// and cnonce.
     pub const fn is_sess(self) -> bool {
-        matches!(
-            self,
-            Self::Md5Sess | Self::Sha256Sess | Self::Sha512_256Sess
-        )
+        match self {
+            Self::Md5Sess | Self::Sha256Sess => true,
+            #[cfg(feature = "sha512-256")]
+            Self::Sha512_256Sess => true,
+            _ => false,
+        }
     }
 
     /// Length of this algorithm's hex digests: 32 for MD5, 64 otherwise.
@@ -90,6 +105,7 @@ impl Algorithm {
         match self {
             Self::Md5 | Self::Md5Sess => Hasher::Md5(Md5::new()),
             Self::Sha256 | Self::Sha256Sess => Hasher::Sha256(Sha256::new()),
+            #[cfg(feature = "sha512-256")]
             Self::Sha512_256 | Self::Sha512_256Sess => Hasher::Sha512_256(Sha512_256::new()),
         }
     }
@@ -131,6 +147,7 @@ impl fmt::Display for Qop {
 pub(crate) enum Hasher {
     Md5(Md5),
     Sha256(Sha256),
+    #[cfg(feature = "sha512-256")]
     Sha512_256(Sha512_256),
 }
 
@@ -140,6 +157,7 @@ impl Hasher {
         match self {
             Self::Md5(h) => h.update(bytes),
             Self::Sha256(h) => h.update(bytes),
+            #[cfg(feature = "sha512-256")]
             Self::Sha512_256(h) => h.update(bytes),
         }
     }
@@ -156,6 +174,7 @@ impl Hasher {
         match self {
             Self::Md5(h) => HexDigest::from_bytes(&h.finalize()),
             Self::Sha256(h) => HexDigest::from_bytes(&h.finalize()),
+            #[cfg(feature = "sha512-256")]
             Self::Sha512_256(h) => HexDigest::from_bytes(&h.finalize()),
         }
     }
@@ -247,6 +266,7 @@ mod tests {
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         );
         // FIPS 180-4 SHA-512/256 of "abc" (its own IV, not truncated SHA-512).
+        #[cfg(feature = "sha512-256")]
         assert_eq!(
             hex(Algorithm::Sha512_256, b"abc").as_str(),
             "53048e2681941ef99b2e29b76b4c7dabe4c2d0c634fc6d46e0e2f13107e7af23"
@@ -267,7 +287,7 @@ mod tests {
         }
         assert_eq!(Algorithm::from_token("MD5-sess "), None);
         assert_eq!(Algorithm::from_token(""), None);
-        assert!(Algorithm::Sha512_256Sess.is_sess() && !Algorithm::Sha256.is_sess());
+        assert!(Algorithm::Sha256Sess.is_sess() && !Algorithm::Sha256.is_sess());
     }
 
     #[test]

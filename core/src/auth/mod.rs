@@ -15,8 +15,8 @@
 //!    [`DigestChallenge::stale`] telling whether only the nonce expired); how
 //!    often to resend is the caller's policy.
 //!
-//! Supported: MD5, SHA-256 and SHA-512-256 with their `-sess` variants; qop
-//! `auth` (preferred) and `auth-int`; challenges without qop (the RFC 2069
+//! Supported: MD5, SHA-256 and (feature `sha512-256`) SHA-512-256, with
+//! their `-sess` variants; qop `auth` (preferred) and `auth-int`; challenges without qop (the RFC 2069
 //! formula, sending no `cnonce`, `nc` or `qop`); `opaque` echoed unchanged,
 //! even empty; `userhash`; `charset=UTF-8` (a non-ASCII username then goes
 //! out as `username*`). [`compute_response`] and [`userhash`] expose the pure
