@@ -346,6 +346,55 @@ pub struct Response<'r> {
     pub body: &'r [u8],
 }
 
+#[cfg(feature = "defmt")]
+impl defmt::Format for Request<'_> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        // Headers carry credentials and the body personal data.
+        defmt::write!(
+            f,
+            "Request {{ method: {}, path: {=str}, headers: {=usize}, body: {=usize} bytes }}",
+            self.method,
+            self.path,
+            self.headers.len(),
+            self.body.len()
+        )
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for Response<'_> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "Response {{ status: {=u16}, challenges: {=usize}, body: {=usize} bytes }}",
+            self.status,
+            self.www_authenticate.len(),
+            self.body.len()
+        )
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for CallBuffers {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(f, "CallBuffers {{ .. }}")
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for Call<'_> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "Call {{ method: {}, attempts: {=u8}, auth_resends: {=u8}, requests: {=u16} }}",
+            self.operation.method(),
+            self.attempts,
+            self.auth_resends,
+            self.requests
+        )
+    }
+}
+
 impl<'r> Response<'r> {
     /// A response with only a status and a body.
     pub const fn new(status: u16, body: &'r [u8]) -> Self {

@@ -96,9 +96,17 @@ impl fmt::Debug for GatewayBuffers {
     }
 }
 
+#[cfg(feature = "defmt")]
+impl defmt::Format for GatewayBuffers {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(f, "GatewayBuffers {{ .. }}")
+    }
+}
+
 /// Why an operation of a [`GatewayClient`] failed. `C` is the connector's
 /// error, `E` the connection's.
 #[derive(Debug)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum GatewayError<C, E> {
     /// The call's verdict: invalid input (nothing sent), authentication,
@@ -172,6 +180,20 @@ impl<C: Connect, D, R> fmt::Debug for GatewayClient<'_, C, D, R> {
             .field("digest_session", &self.session.has_challenge())
             .field("last_requests", &self.last_requests)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl<C: Connect, D, R> defmt::Format for GatewayClient<'_, C, D, R> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "GatewayClient {{ host: {=str}, connected: {=bool}, digest_session: {=bool}, last_requests: {=u16} }}",
+            self.host,
+            self.connection.is_some(),
+            self.session.has_challenge(),
+            self.last_requests
+        )
     }
 }
 
