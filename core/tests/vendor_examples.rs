@@ -8,9 +8,7 @@ use minted_connect_core::json::{
 use minted_connect_core::model::{
     Customer, CustomerCreate, CustomerUpdate, Date, Gender, NAME_CAPACITY, Timestamp,
 };
-use minted_connect_core::validate::{
-    CreateInput, CustomerInput, Field, Rule, ValidationProfile,
-};
+use minted_connect_core::validate::{CreateInput, CustomerInput, Field, Rule, ValidationProfile};
 use serde_json::{Value, json};
 
 /// The vendor's example body (its e-mail is hidden on the page; any valid
@@ -52,10 +50,13 @@ fn vendor_update_example_is_accepted_and_round_trips() {
         })
     );
     // The strict profile refuses the vendor's identity number (bad checksum).
-    let errors = CustomerUpdate::validate(&vendor_input(), ValidationProfile::StrictTcKimlik)
-        .unwrap_err();
+    let errors =
+        CustomerUpdate::validate(&vendor_input(), ValidationProfile::StrictTcKimlik).unwrap_err();
     assert_eq!(errors.as_slice().len(), 1);
-    assert_eq!(errors.rule(Field::IdentityNumber), Some(Rule::InvalidIdentityNumber));
+    assert_eq!(
+        errors.rule(Field::IdentityNumber),
+        Some(Rule::InvalidIdentityNumber)
+    );
 }
 
 #[test]
@@ -132,7 +133,10 @@ fn every_failing_field_is_reported_at_once() {
             (Field::Birthdate, Rule::InvalidDate),
         ]
     );
-    let create = CreateInput { external_id: Some("ab"), customer: input };
+    let create = CreateInput {
+        external_id: Some("ab"),
+        customer: input,
+    };
     let errors = CustomerCreate::validate(&create, ValidationProfile::Lenient).unwrap_err();
     assert_eq!(errors.len(), 10);
     assert_eq!(errors.as_slice()[0].field, Field::ExternalId);
@@ -198,7 +202,10 @@ fn the_largest_valid_body_fits_exactly() {
 
     let external_id = "A".repeat(40);
     let create = CustomerCreate::validate(
-        &CreateInput { external_id: Some(&external_id), customer: input },
+        &CreateInput {
+            external_id: Some(&external_id),
+            customer: input,
+        },
         ValidationProfile::Lenient,
     )
     .unwrap();
@@ -210,7 +217,10 @@ fn the_largest_valid_body_fits_exactly() {
 
     // Escaped characters take fewer bytes than 4-byte ones: still fits.
     let quotes = "\"\\".repeat(20);
-    let input = CustomerInput { firstname: Some(&quotes), ..vendor_input() };
+    let input = CustomerInput {
+        firstname: Some(&quotes),
+        ..vendor_input()
+    };
     let update = CustomerUpdate::validate(&input, ValidationProfile::Lenient).unwrap();
     assert_eq!(encode(&update)["firstname"], quotes.as_str());
     assert!(quotes.len() * 2 <= NAME_CAPACITY);
@@ -326,7 +336,10 @@ fn php_escaped_variant_decodes_exactly() {
 #[test]
 fn php_escape_helper_round_trips_through_decoder() {
     let name = "Ğüşöçı \"x\" \\ / 😀𝔸";
-    let body = format!(r#"{{"data":{{"firstname":"{}"}},"success":true}}"#, php_escape(name));
+    let body = format!(
+        r#"{{"data":{{"firstname":"{}"}},"success":true}}"#,
+        php_escape(name)
+    );
     assert!(body.is_ascii());
     let customer = decode_customer_response(200, body.as_bytes(), None).unwrap();
     assert_eq!(customer.firstname.as_deref(), Some(name));
@@ -353,7 +366,9 @@ fn corrupted_bytes_never_panic() {
     for body in [VENDOR_200, PHP_200] {
         let bytes = body.as_bytes();
         for at in 0..bytes.len() {
-            for replacement in [b'"', b'\\', b'{', b'}', b'[', b']', b',', b':', b'0', b'x', 0x00, 0xC3, 0xFF] {
+            for replacement in [
+                b'"', b'\\', b'{', b'}', b'[', b']', b',', b':', b'0', b'x', 0x00, 0xC3, 0xFF,
+            ] {
                 let mut corrupted = bytes.to_vec();
                 corrupted[at] = replacement;
                 let _ = decode_customer_response(200, &corrupted, None);
@@ -375,18 +390,56 @@ fn too_long_and_wrong_values_name_the_field() {
         }))
     );
     let exact = "😀".repeat(40);
-    let body = format!(r#"{{"data":{{"lastname":"{}"}},"success":true}}"#, php_escape(&exact));
+    let body = format!(
+        r#"{{"data":{{"lastname":"{}"}},"success":true}}"#,
+        php_escape(&exact)
+    );
     let customer = decode_customer_response(200, body.as_bytes(), None).unwrap();
     assert_eq!(customer.lastname.as_deref(), Some(exact.as_str()));
 
     let cases: [(&str, DecodeError); 7] = [
-        (r#"{"id":-1}"#, DecodeError::InvalidValue { field: ResponseField::Id }),
-        (r#"{"id":1.5}"#, DecodeError::InvalidValue { field: ResponseField::Id }),
-        (r#"{"company_id":true}"#, DecodeError::WrongType { field: ResponseField::CompanyId }),
-        (r#"{"email":{}}"#, DecodeError::WrongType { field: ResponseField::Email }),
-        (r#"{"birthdate":"1970-02-30"}"#, DecodeError::InvalidValue { field: ResponseField::Birthdate }),
-        (r#"{"created_at":"2023-03-05T04:51:18Z"}"#, DecodeError::InvalidValue { field: ResponseField::CreatedAt }),
-        (r#"{"id":1,"id":2}"#, DecodeError::DuplicateField { field: ResponseField::Id }),
+        (
+            r#"{"id":-1}"#,
+            DecodeError::InvalidValue {
+                field: ResponseField::Id,
+            },
+        ),
+        (
+            r#"{"id":1.5}"#,
+            DecodeError::InvalidValue {
+                field: ResponseField::Id,
+            },
+        ),
+        (
+            r#"{"company_id":true}"#,
+            DecodeError::WrongType {
+                field: ResponseField::CompanyId,
+            },
+        ),
+        (
+            r#"{"email":{}}"#,
+            DecodeError::WrongType {
+                field: ResponseField::Email,
+            },
+        ),
+        (
+            r#"{"birthdate":"1970-02-30"}"#,
+            DecodeError::InvalidValue {
+                field: ResponseField::Birthdate,
+            },
+        ),
+        (
+            r#"{"created_at":"2023-03-05T04:51:18Z"}"#,
+            DecodeError::InvalidValue {
+                field: ResponseField::CreatedAt,
+            },
+        ),
+        (
+            r#"{"id":1,"id":2}"#,
+            DecodeError::DuplicateField {
+                field: ResponseField::Id,
+            },
+        ),
     ];
     for (data, error) in cases {
         let body = format!(r#"{{"success":true,"data":{data}}}"#);
@@ -397,7 +450,8 @@ fn too_long_and_wrong_values_name_the_field() {
         );
     }
     // Tolerated: ids as digit strings, numbers in text fields, "" dates.
-    let body = br#"{"data":{"id":"2","identity_number":12345677938,"birthdate":"","updated_at":""}}"#;
+    let body =
+        br#"{"data":{"id":"2","identity_number":12345677938,"birthdate":"","updated_at":""}}"#;
     let customer = decode_customer_response(200, body, None).unwrap();
     assert_eq!(customer.id, Some(2));
     assert_eq!(customer.identity_number.as_deref(), Some("12345677938"));
@@ -407,7 +461,10 @@ fn too_long_and_wrong_values_name_the_field() {
 #[test]
 fn not_found_and_invalid_bodies() {
     let body = br#"{"success":false,"code":404,"message":"Record Not Found","data":[]}"#;
-    assert_eq!(decode_customer_response(404, body, None), Err(ApiError::NotFound));
+    assert_eq!(
+        decode_customer_response(404, body, None),
+        Err(ApiError::NotFound)
+    );
     let body = br#"{"message":"The email field must be a valid email address. (and 1 more error)","errors":{"email":["The email field must be a valid email address."],"phone":["The phone field is required."]}}"#;
     let Err(ApiError::Invalid(details)) = decode_customer_response(422, body, None) else {
         panic!("expected 422")
@@ -418,7 +475,11 @@ fn not_found_and_invalid_bodies() {
         details.messages_for(Field::Email).collect::<Vec<_>>(),
         ["The email field must be a valid email address."]
     );
-    assert!(details.to_string().contains("phone: The phone field is required."));
+    assert!(
+        details
+            .to_string()
+            .contains("phone: The phone field is required.")
+    );
 }
 
 #[test]
@@ -455,5 +516,7 @@ fn print_sizes() {
         "size_of Result<Customer, ApiError> = {}",
         size_of::<Result<Customer, ApiError>>()
     );
-    println!("MAX_UPDATE_BODY_LEN = {MAX_UPDATE_BODY_LEN}, MAX_CREATE_BODY_LEN = {MAX_CREATE_BODY_LEN}");
+    println!(
+        "MAX_UPDATE_BODY_LEN = {MAX_UPDATE_BODY_LEN}, MAX_CREATE_BODY_LEN = {MAX_CREATE_BODY_LEN}"
+    );
 }

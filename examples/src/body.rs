@@ -291,11 +291,7 @@ fn describe_shape_error(error: &serde_json::Error) -> String {
     };
     // A key is named, a value is not: serde_json puts a value in its text
     // only for a type mismatch, which `RawBody` (all `Value`s) cannot have.
-    format!(
-        "{text} (line {}, column {})",
-        error.line(),
-        error.column()
-    )
+    format!("{text} (line {}, column {})", error.line(), error.column())
 }
 
 #[cfg(test)]
@@ -342,7 +338,9 @@ mod tests {
         let json = br#"{"firstname": 5, "lastname": ["x"], "email": "not-an-address",
             "phone": true, "identity_number": {"a": 1}, "gender": 1, "external_id": 7}"#;
         let fields = CustomerFields::from_json(json).unwrap();
-        let errors = fields.validate_update(ValidationProfile::Lenient).unwrap_err();
+        let errors = fields
+            .validate_update(ValidationProfile::Lenient)
+            .unwrap_err();
         let listed: Vec<(Field, Rule)> = errors.iter().map(|e| (e.field, e.rule)).collect();
         assert_eq!(
             listed,
@@ -355,7 +353,9 @@ mod tests {
                 (Field::IdentityNumber, Rule::WrongType),
             ]
         );
-        let errors = fields.validate_create(ValidationProfile::Lenient).unwrap_err();
+        let errors = fields
+            .validate_create(ValidationProfile::Lenient)
+            .unwrap_err();
         assert_eq!(errors.rule(Field::ExternalId), Some(Rule::WrongType));
         assert!(!errors.to_string().contains("not-an-address"));
     }
@@ -363,7 +363,9 @@ mod tests {
     #[test]
     fn required_null_is_required() {
         let fields = CustomerFields::from_json(br#"{"email": null, "firstname": ""}"#).unwrap();
-        let errors = fields.validate_update(ValidationProfile::Lenient).unwrap_err();
+        let errors = fields
+            .validate_update(ValidationProfile::Lenient)
+            .unwrap_err();
         assert_eq!(errors.rule(Field::Email), Some(Rule::Required));
         assert_eq!(errors.rule(Field::Firstname), Some(Rule::Required));
     }

@@ -10,7 +10,9 @@
 //! `Authorization: <redacted>`. Nothing is sent and no digest is computed.
 
 use minted_connect_core::auth::{CnonceSource, DigestSession};
-use minted_connect_core::call::{Authentication, Call, CallBuffers, CallError, Operation, RetryPolicy};
+use minted_connect_core::call::{
+    Authentication, Call, CallBuffers, CallError, Operation, RetryPolicy,
+};
 use minted_connect_core::http::{HeadError, RequestHead, encode_head_for_body};
 use minted_connect_core::request::RequestSettings;
 
@@ -31,8 +33,8 @@ pub enum AuthShown {
 #[derive(Debug)]
 pub enum DryRunError {
     /// The core refused the operation (settings, id, body): nothing would
-    /// be sent either.
-    Call(CallError),
+    /// be sent either. Boxed: a call error can carry a server's 422 details.
+    Call(Box<CallError>),
     /// The head cannot be written (a `Host` or target the HTTP codec
     /// refuses).
     Head(HeadError),
@@ -76,8 +78,10 @@ pub fn render(
         RetryPolicy::none(),
         &mut buffers,
     )
-    .map_err(DryRunError::Call)?;
-    let request = call.request(&mut NoRandomness).map_err(DryRunError::Call)?;
+    .map_err(|e| DryRunError::Call(Box::new(e)))?;
+    let request = call
+        .request(&mut NoRandomness)
+        .map_err(|e| DryRunError::Call(Box::new(e)))?;
 
     let mut headers: Vec<(&str, &str)> = request.headers.iter().copied().collect();
     match auth {
@@ -94,7 +98,8 @@ pub fn render(
     };
     let capacity = head.encoded_len().unwrap_or(0) + request.body.len() + 64;
     let mut out = vec![0u8; capacity];
-    let len = encode_head_for_body(&head, request.body.len(), &mut out).map_err(DryRunError::Head)?;
+    let len =
+        encode_head_for_body(&head, request.body.len(), &mut out).map_err(DryRunError::Head)?;
     out.truncate(len);
     out.extend_from_slice(request.body);
     Ok(out)
@@ -160,6 +165,9 @@ mod tests {
             text.starts_with("GET /minted/partner/customer/a%2Fb%20c%3F%C5%9F HTTP/1.1\r\n"),
             "{text}"
         );
-        assert!(text.contains("\r\nAuthorization: <redacted>\r\n\r\n"), "{text}");
+        assert!(
+            text.contains("\r\nAuthorization: <redacted>\r\n\r\n"),
+            "{text}"
+        );
     }
 }

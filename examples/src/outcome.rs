@@ -14,6 +14,7 @@
 use std::error::Error as StdError;
 use std::fmt;
 
+use minted_connect_core::json::InvalidDetails;
 use minted_connect_std::{ApiError, Error};
 
 /// Success.
@@ -103,7 +104,10 @@ fn describe_api(error: &ApiError) -> String {
             "customer not found (HTTP 404): check the external customer id".to_owned()
         }
         ApiError::Invalid(details) => {
-            format!("the API refused the parameters (HTTP 422): {details}")
+            format!(
+                "the API refused the parameters (HTTP 422): {}",
+                invalid(details)
+            )
         }
         ApiError::UnexpectedStatus { status } if (300..400).contains(status) => format!(
             "the API answered with a redirect (HTTP {status}), which is never followed: \
@@ -122,6 +126,31 @@ fn describe_api(error: &ApiError) -> String {
         } => format!("the API refused the request (success: false): {message}"),
         other => format!("the API refused the request: {other}"),
     }
+}
+
+/// A 422's field messages (`field: message; …`), or its top-level message
+/// when it names no field. Laravel's top-level message only repeats the
+/// first field message, so it is left out when there are field messages.
+fn invalid(details: &InvalidDetails) -> String {
+    let mut parts: Vec<String> = details
+        .fields
+        .iter()
+        .map(|m| format!("{}: {}", m.field, m.message))
+        .collect();
+    if parts.is_empty() {
+        parts.push(
+            details
+                .message
+                .as_deref()
+                .filter(|m| !m.is_empty())
+                .unwrap_or("invalid parameters (the server named no field)")
+                .to_owned(),
+        );
+    }
+    if details.omitted > 0 {
+        parts.push(format!("and {} more", details.omitted));
+    }
+    parts.join("; ")
 }
 
 /// The last error of the `source` chain, unless it repeats the line.
@@ -153,7 +182,8 @@ fn one_line(message: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use minted_connect_core::json::{FieldMessage, InvalidDetails};
+    use minted_connect_core::call::AuthFailure;
+    use minted_connect_core::json::FieldMessage;
     use minted_connect_core::validate::{Field, FieldError, Rule, ValidationErrors};
 
     #[test]
@@ -169,6 +199,13 @@ mod tests {
             3
         );
         assert_eq!(exit_code(&Error::RateLimited { retry_after: None }), 3);
+        for failure in [
+            AuthFailure::CredentialsRejected,
+            AuthFailure::Unauthorized,
+            AuthFailure::Forbidden,
+        ] {
+            assert_eq!(exit_code(&Error::Authentication(failure)), 4);
+        }
         assert_eq!(
             exit_code(&Error::Server {
                 status: 503,
@@ -185,8 +222,10 @@ mod tests {
 
     #[test]
     fn a_422_names_the_fields_and_the_status() {
-        let mut details = InvalidDetails::default();
-        details.message = Some("The email has already been taken.".try_into().unwrap());
+        let mut details = InvalidDetails {
+            message: Some("The email has already been taken.".try_into().unwrap()),
+            ..InvalidDetails::default()
+        };
         details
             .fields
             .push(FieldMessage {
@@ -197,12 +236,17 @@ mod tests {
         let failure = Failure::from(Error::Api(Box::new(ApiError::Invalid(details))));
         assert_eq!(failure.code, 3);
         assert!(failure.message.contains("HTTP 422"), "{}", failure.message);
+        assert_eq!(
+            failure.message,
+            "the API refused the parameters (HTTP 422): email: The email has already been taken."
+        );
+        let bare = Failure::from(Error::Api(Box::new(ApiError::Invalid(
+            InvalidDetails::default(),
+        ))));
         assert!(
-            failure
-                .message
-                .contains("email: The email has already been taken."),
+            bare.message.ends_with("(the server named no field)"),
             "{}",
-            failure.message
+            bare.message
         );
     }
 

@@ -128,7 +128,9 @@ fn id(
             return Ok(Err(DecodeError::WrongType { field }));
         }
     };
-    Ok(parse_u64(digits).map(Some).ok_or(DecodeError::InvalidValue { field }))
+    Ok(parse_u64(digits)
+        .map(Some)
+        .ok_or(DecodeError::InvalidValue { field }))
 }
 
 /// ASCII digits → `u64`, `None` on anything else or on overflow.

@@ -55,7 +55,10 @@ struct Out<'b> {
 impl Out<'_> {
     #[inline]
     fn raw(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {
-        let end = self.len.checked_add(bytes.len()).ok_or(EncodeError::BufferTooSmall)?;
+        let end = self
+            .len
+            .checked_add(bytes.len())
+            .ok_or(EncodeError::BufferTooSmall)?;
         self.buf
             .get_mut(self.len..end)
             .ok_or(EncodeError::BufferTooSmall)?
@@ -161,7 +164,12 @@ fn fields(
 /// ```
 pub fn encode_update(update: &CustomerUpdate, out: &mut [u8]) -> Result<usize, EncodeError> {
     let mut out = Out { buf: out, len: 0 };
-    fields(&mut out, b"{\"firstname\":\"", &update.fields, update.clear_middlename)?;
+    fields(
+        &mut out,
+        b"{\"firstname\":\"",
+        &update.fields,
+        update.clear_middlename,
+    )?;
     Ok(out.len)
 }
 
@@ -204,8 +212,12 @@ mod tests {
     #[test]
     fn escapes_every_special_byte() {
         let mut buf = [0u8; 64];
-        let mut out = Out { buf: &mut buf, len: 0 };
-        out.escaped("a\"b\\c\n\r\t\u{8}\u{c}\u{0}\u{1f}\u{7f}é").unwrap();
+        let mut out = Out {
+            buf: &mut buf,
+            len: 0,
+        };
+        out.escaped("a\"b\\c\n\r\t\u{8}\u{c}\u{0}\u{1f}\u{7f}é")
+            .unwrap();
         let len = out.len;
         assert_eq!(
             core::str::from_utf8(&buf[..len]).unwrap(),
@@ -217,8 +229,15 @@ mod tests {
     fn refuses_to_overflow() {
         for size in 0..6 {
             let mut buf = [0u8; 8];
-            let mut out = Out { buf: &mut buf[..size], len: 0 };
-            assert_eq!(out.escaped("ab\"cd"), Err(EncodeError::BufferTooSmall), "{size}");
+            let mut out = Out {
+                buf: &mut buf[..size],
+                len: 0,
+            };
+            assert_eq!(
+                out.escaped("ab\"cd"),
+                Err(EncodeError::BufferTooSmall),
+                "{size}"
+            );
         }
     }
 

@@ -65,7 +65,11 @@ fn walk_envelope<'a>(
         return Err(DecodeError::NotAnObject);
     }
     p.object_start()?;
-    let mut envelope = Envelope { success: None, code: None, message: String::new() };
+    let mut envelope = Envelope {
+        success: None,
+        code: None,
+        message: String::new(),
+    };
     let mut data: Result<(), DecodeError> = Err(DecodeError::MissingData);
     let mut seen_data = false;
     let mut seen_success = false;
@@ -74,7 +78,9 @@ fn walk_envelope<'a>(
         if key.matches("data") {
             if seen_data {
                 p.skip_value()?;
-                data = Err(DecodeError::DuplicateField { field: ResponseField::Data });
+                data = Err(DecodeError::DuplicateField {
+                    field: ResponseField::Data,
+                });
                 continue;
             }
             seen_data = true;
@@ -91,13 +97,15 @@ fn walk_envelope<'a>(
             };
         } else if key.matches("success") {
             if seen_success {
-                return Err(DecodeError::DuplicateField { field: ResponseField::Success });
+                return Err(DecodeError::DuplicateField {
+                    field: ResponseField::Success,
+                });
             }
             seen_success = true;
             if !p.null()? {
-                envelope.success = Some(
-                    p.boolean()?.ok_or(DecodeError::WrongType { field: ResponseField::Success })?,
-                );
+                envelope.success = Some(p.boolean()?.ok_or(DecodeError::WrongType {
+                    field: ResponseField::Success,
+                })?);
             }
         } else if key.matches("code") {
             envelope.code = integer(&mut p)?;
@@ -115,7 +123,10 @@ fn walk_envelope<'a>(
 /// `data`; otherwise `data` must have been read.
 fn verdict(envelope: Envelope, data: Result<(), DecodeError>) -> Result<(), ApiError> {
     if envelope.success == Some(false) {
-        return Err(ApiError::Rejected { code: envelope.code, message: envelope.message });
+        return Err(ApiError::Rejected {
+            code: envelope.code,
+            message: envelope.message,
+        });
     }
     data.map_err(ApiError::Malformed)
 }
@@ -194,7 +205,10 @@ pub fn decode_remove_response(
     if !(200..=299).contains(&status) {
         return Err(status_error(status, body, retry_after));
     }
-    if body.iter().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
+    if body
+        .iter()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    {
         return Ok(());
     }
     let (envelope, _) = walk_envelope(body, |p| p.skip_value().map(|()| Ok(())))?;
@@ -244,7 +258,10 @@ fn collect_details(
 }
 
 /// `{"field": ["msg", ...] | "msg", ...}`.
-fn collect_field_errors(p: &mut Parser<'_>, details: &mut InvalidDetails) -> Result<(), DecodeError> {
+fn collect_field_errors(
+    p: &mut Parser<'_>,
+    details: &mut InvalidDetails,
+) -> Result<(), DecodeError> {
     p.object_start()?;
     let mut first = true;
     while let Some(key) = p.next_key(&mut first)? {
@@ -280,7 +297,11 @@ fn collect_messages(
     }
 }
 
-fn push_message(p: &mut Parser<'_>, details: &mut InvalidDetails, field: &str) -> Result<(), DecodeError> {
+fn push_message(
+    p: &mut Parser<'_>,
+    details: &mut InvalidDetails,
+    field: &str,
+) -> Result<(), DecodeError> {
     let text = p.string()?;
     let mut entry = FieldMessage::default();
     let _ = entry.field.push_str(field);
@@ -304,7 +325,12 @@ mod tests {
         assert_eq!(r(401), ApiError::Unauthorized { status: 401 });
         assert_eq!(r(403), ApiError::Unauthorized { status: 403 });
         assert_eq!(r(404), ApiError::NotFound);
-        assert_eq!(r(429), ApiError::RateLimited { retry_after: Some(3) });
+        assert_eq!(
+            r(429),
+            ApiError::RateLimited {
+                retry_after: Some(3)
+            }
+        );
         assert_eq!(r(500), ApiError::Server { status: 500 });
         assert_eq!(r(503), ApiError::Server { status: 503 });
         assert_eq!(r(302), ApiError::UnexpectedStatus { status: 302 });
@@ -364,7 +390,10 @@ mod tests {
         assert_eq!(invalid_details(b""), InvalidDetails::default());
         assert_eq!(invalid_details(b"<html>"), InvalidDetails::default());
         assert_eq!(invalid_details(b"[1]"), InvalidDetails::default());
-        assert_eq!(invalid_details(b"{\"message\":1,\"errors\":null}"), InvalidDetails::default());
+        assert_eq!(
+            invalid_details(b"{\"message\":1,\"errors\":null}"),
+            InvalidDetails::default()
+        );
         // Truncated: what came before the cut is kept.
         let d = invalid_details(br#"{"message":"Bad.","errors":{"email":["x"#);
         assert_eq!(d.message.as_deref(), Some("Bad."));
@@ -376,29 +405,54 @@ mod tests {
         let body = br#"{"data":[],"success":false,"code":12,"message":"M\u00fc\u015fteri yok"}"#;
         assert_eq!(
             decode_customer_response(200, body, None),
-            Err(ApiError::Rejected { code: Some(12), message: String::try_from("Müşteri yok").unwrap() })
+            Err(ApiError::Rejected {
+                code: Some(12),
+                message: String::try_from("Müşteri yok").unwrap()
+            })
         );
         // success:false wins even over a broken record.
         let body = br#"{"data":{"id":"x"},"success":false}"#;
-        assert!(matches!(decode_customer_response(200, body, None), Err(ApiError::Rejected { code: None, .. })));
+        assert!(matches!(
+            decode_customer_response(200, body, None),
+            Err(ApiError::Rejected { code: None, .. })
+        ));
     }
 
     #[test]
     fn data_shapes() {
         let r = |body: &[u8]| decode_customer_response(200, body, None).unwrap_err();
-        assert_eq!(r(br#"{"data":[],"success":true}"#), ApiError::Malformed(DecodeError::DataNotObject));
-        assert_eq!(r(br#"{"data":"x","success":true}"#), ApiError::Malformed(DecodeError::DataNotObject));
-        assert_eq!(r(br#"{"data":null,"success":true}"#), ApiError::Malformed(DecodeError::MissingData));
-        assert_eq!(r(br#"{"success":true}"#), ApiError::Malformed(DecodeError::MissingData));
-        assert_eq!(r(br#"[{"data":{}}]"#), ApiError::Malformed(DecodeError::NotAnObject));
+        assert_eq!(
+            r(br#"{"data":[],"success":true}"#),
+            ApiError::Malformed(DecodeError::DataNotObject)
+        );
+        assert_eq!(
+            r(br#"{"data":"x","success":true}"#),
+            ApiError::Malformed(DecodeError::DataNotObject)
+        );
+        assert_eq!(
+            r(br#"{"data":null,"success":true}"#),
+            ApiError::Malformed(DecodeError::MissingData)
+        );
+        assert_eq!(
+            r(br#"{"success":true}"#),
+            ApiError::Malformed(DecodeError::MissingData)
+        );
+        assert_eq!(
+            r(br#"[{"data":{}}]"#),
+            ApiError::Malformed(DecodeError::NotAnObject)
+        );
         assert_eq!(r(br#""x""#), ApiError::Malformed(DecodeError::NotAnObject));
         assert_eq!(
             r(br#"{"data":{},"data":{}}"#),
-            ApiError::Malformed(DecodeError::DuplicateField { field: ResponseField::Data })
+            ApiError::Malformed(DecodeError::DuplicateField {
+                field: ResponseField::Data
+            })
         );
         assert_eq!(
             r(br#"{"data":{},"success":"yes"}"#),
-            ApiError::Malformed(DecodeError::WrongType { field: ResponseField::Success })
+            ApiError::Malformed(DecodeError::WrongType {
+                field: ResponseField::Success
+            })
         );
         assert_eq!(
             r(br#"{"data":{}} x"#),
@@ -412,8 +466,14 @@ mod tests {
     fn remove() {
         assert_eq!(decode_remove_response(204, b"", None), Ok(()));
         assert_eq!(decode_remove_response(200, b" \r\n", None), Ok(()));
-        assert_eq!(decode_remove_response(200, br#"{"data":null,"success":true}"#, None), Ok(()));
-        assert_eq!(decode_remove_response(404, b"{}", None), Err(ApiError::NotFound));
+        assert_eq!(
+            decode_remove_response(200, br#"{"data":null,"success":true}"#, None),
+            Ok(())
+        );
+        assert_eq!(
+            decode_remove_response(404, b"{}", None),
+            Err(ApiError::NotFound)
+        );
         assert_eq!(
             decode_remove_response(200, br#"{"data":[1,"#, None),
             Err(ApiError::Malformed(DecodeError::UnexpectedEnd))

@@ -288,7 +288,12 @@ impl InvalidDetails {
 
 impl fmt::Display for InvalidDetails {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.message.as_deref().filter(|m| !m.is_empty()).unwrap_or("invalid parameters"))?;
+        f.write_str(
+            self.message
+                .as_deref()
+                .filter(|m| !m.is_empty())
+                .unwrap_or("invalid parameters"),
+        )?;
         for m in &self.fields {
             write!(f, "; {}: {}", m.field, m.message)?;
         }
@@ -353,15 +358,23 @@ impl fmt::Display for ApiError {
             ApiError::NotFound => f.write_str("customer not found"),
             ApiError::Invalid(details) => write!(f, "parameters refused: {details}"),
             ApiError::Unauthorized { status } => write!(f, "not authorized (HTTP {status})"),
-            ApiError::RateLimited { retry_after: Some(s) } => {
+            ApiError::RateLimited {
+                retry_after: Some(s),
+            } => {
                 write!(f, "rate limited; retry after {s} s")
             }
             ApiError::RateLimited { retry_after: None } => f.write_str("rate limited"),
             ApiError::Server { status } => write!(f, "server error (HTTP {status})"),
-            ApiError::Rejected { code: Some(code), message } => {
+            ApiError::Rejected {
+                code: Some(code),
+                message,
+            } => {
                 write!(f, "request rejected (code {code}): {message}")
             }
-            ApiError::Rejected { code: None, message } => write!(f, "request rejected: {message}"),
+            ApiError::Rejected {
+                code: None,
+                message,
+            } => write!(f, "request rejected: {message}"),
             ApiError::UnexpectedStatus { status } => write!(f, "unexpected HTTP status {status}"),
             ApiError::Malformed(error) => write!(f, "malformed response: {error}"),
         }

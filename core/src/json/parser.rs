@@ -24,7 +24,9 @@ pub(crate) struct JsonStr<'a> {
 /// The escape after the backslash at `bytes[at]` is checked; returns the
 /// decoded char and the index just past the escape.
 fn decode_escape(bytes: &[u8], at: usize) -> Result<(char, usize), DecodeError> {
-    let kind = *bytes.get(at.wrapping_add(1)).ok_or(DecodeError::UnexpectedEnd)?;
+    let kind = *bytes
+        .get(at.wrapping_add(1))
+        .ok_or(DecodeError::UnexpectedEnd)?;
     let simple = match kind {
         b'"' => '"',
         b'\\' => '\\',
@@ -44,7 +46,9 @@ fn decode_escape(bytes: &[u8], at: usize) -> Result<(char, usize), DecodeError> 
 fn hex4(bytes: &[u8], at: usize, escape_at: usize) -> Result<u32, DecodeError> {
     let mut value = 0u32;
     for i in 0..4 {
-        let byte = *bytes.get(at.saturating_add(i)).ok_or(DecodeError::UnexpectedEnd)?;
+        let byte = *bytes
+            .get(at.saturating_add(i))
+            .ok_or(DecodeError::UnexpectedEnd)?;
         let digit = char::from(byte)
             .to_digit(16)
             .ok_or(DecodeError::InvalidEscape { offset: escape_at })?;
@@ -76,7 +80,9 @@ fn decode_unicode_escape(bytes: &[u8], at: usize) -> Result<(char, usize), Decod
         0xDC00..=0xDFFF => return Err(DecodeError::LoneSurrogate { offset: at }),
         code => code,
     };
-    char::from_u32(code).map(|c| (c, after)).ok_or(DecodeError::InvalidEscape { offset: at })
+    char::from_u32(code)
+        .map(|c| (c, after))
+        .ok_or(DecodeError::InvalidEscape { offset: at })
 }
 
 impl<'a> JsonStr<'a> {
@@ -94,7 +100,10 @@ impl<'a> JsonStr<'a> {
                 at = at.saturating_add(1);
                 continue;
             }
-            let run = self.raw.get(start..at).ok_or(DecodeError::Syntax { offset: at })?;
+            let run = self
+                .raw
+                .get(start..at)
+                .ok_or(DecodeError::Syntax { offset: at })?;
             if !run.is_empty() && !push(run) {
                 return Ok(false);
             }
@@ -106,7 +115,10 @@ impl<'a> JsonStr<'a> {
             start = next;
             at = next;
         }
-        let run = self.raw.get(start..).ok_or(DecodeError::Syntax { offset: start })?;
+        let run = self
+            .raw
+            .get(start..)
+            .ok_or(DecodeError::Syntax { offset: start })?;
         Ok(run.is_empty() || push(run))
     }
 
@@ -172,8 +184,9 @@ pub(crate) struct Parser<'a> {
 impl<'a> Parser<'a> {
     /// Checks that `body` is UTF-8 and starts at its first byte.
     pub(crate) fn new(body: &'a [u8]) -> Result<Parser<'a>, DecodeError> {
-        let text = core::str::from_utf8(body)
-            .map_err(|e| DecodeError::InvalidUtf8 { offset: e.valid_up_to() })?;
+        let text = core::str::from_utf8(body).map_err(|e| DecodeError::InvalidUtf8 {
+            offset: e.valid_up_to(),
+        })?;
         Ok(Parser { text, pos: 0 })
     }
 
@@ -245,7 +258,10 @@ impl<'a> Parser<'a> {
                 _ => at = at.saturating_add(1),
             }
         }
-        let raw = self.text.get(start..at).ok_or(DecodeError::Syntax { offset: at })?;
+        let raw = self
+            .text
+            .get(start..at)
+            .ok_or(DecodeError::Syntax { offset: at })?;
         self.pos = at.saturating_add(1);
         Ok(JsonStr { raw, escaped })
     }
@@ -294,7 +310,9 @@ impl<'a> Parser<'a> {
                 return Err(invalid(self));
             }
         }
-        self.text.get(start..self.pos).ok_or(DecodeError::InvalidNumber { offset: start })
+        self.text
+            .get(start..self.pos)
+            .ok_or(DecodeError::InvalidNumber { offset: start })
     }
 
     /// The literal `true`, `false` or `null` (whichever `word` is).
@@ -337,7 +355,10 @@ impl<'a> Parser<'a> {
 
     /// The next key of an object, with its `:` consumed, or `None` after the
     /// closing `}`. `first` must start `true` for each object.
-    pub(crate) fn next_key(&mut self, first: &mut bool) -> Result<Option<JsonStr<'a>>, DecodeError> {
+    pub(crate) fn next_key(
+        &mut self,
+        first: &mut bool,
+    ) -> Result<Option<JsonStr<'a>>, DecodeError> {
         let byte = self.peek()?;
         if byte == b'}' && *first {
             self.pos = self.pos.saturating_add(1);
@@ -486,8 +507,19 @@ mod tests {
     #[test]
     fn skips_valid_json() {
         for ok in [
-            "0", "-0", "1.5e3", "-12.25E-2", "1e+9", "true", "false", "null", "\"x\\\"y\"", "[]",
-            "{}", "[[]]", "[1,[2,{\"a\":[{}]}],\"s\"]",
+            "0",
+            "-0",
+            "1.5e3",
+            "-12.25E-2",
+            "1e+9",
+            "true",
+            "false",
+            "null",
+            "\"x\\\"y\"",
+            "[]",
+            "{}",
+            "[[]]",
+            "[1,[2,{\"a\":[{}]}],\"s\"]",
             "{\"a\":{\"b\":[1,{\"c\":null}]},\"d\":1.5e3, \"e\" : [ true , false ] }",
             " \t\r\n[ ] ",
         ] {
@@ -498,10 +530,40 @@ mod tests {
     #[test]
     fn refuses_invalid_json() {
         for bad in [
-            "", "01", "1.", ".5", "-", "1e", "+1", "nul", "nulx", "tru", "[1,]", "[,1]", "{,}",
-            "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{1:2}", "[1 2]", "{\"a\":1 \"b\":2}", "[}",
-            "{]", "\"abc", "\"a\u{1}b\"", "\"\\x\"", "\"\\u12g4\"", "nonsense", "[1]]", "{} {}",
-            "\"\\ud83d\"", "\"\\ude00\"", "\"\\ud83d\\u0041\"", "'a'", "[NaN]", "[Infinity]",
+            "",
+            "01",
+            "1.",
+            ".5",
+            "-",
+            "1e",
+            "+1",
+            "nul",
+            "nulx",
+            "tru",
+            "[1,]",
+            "[,1]",
+            "{,}",
+            "{\"a\"}",
+            "{\"a\":}",
+            "{\"a\":1,}",
+            "{1:2}",
+            "[1 2]",
+            "{\"a\":1 \"b\":2}",
+            "[}",
+            "{]",
+            "\"abc",
+            "\"a\u{1}b\"",
+            "\"\\x\"",
+            "\"\\u12g4\"",
+            "nonsense",
+            "[1]]",
+            "{} {}",
+            "\"\\ud83d\"",
+            "\"\\ude00\"",
+            "\"\\ud83d\\u0041\"",
+            "'a'",
+            "[NaN]",
+            "[Infinity]",
         ] {
             assert!(skip(bad).is_err(), "{bad:?}");
         }
@@ -520,16 +582,34 @@ mod tests {
     #[test]
     fn unescapes_everything() {
         assert_eq!(decode(r#""G\u00fclbilge""#).unwrap(), "Gülbilge");
-        assert_eq!(decode(r#""a\/b\\c\"d\b\f\n\r\t""#).unwrap(), "a/b\\c\"d\u{8}\u{c}\n\r\t");
+        assert_eq!(
+            decode(r#""a\/b\\c\"d\b\f\n\r\t""#).unwrap(),
+            "a/b\\c\"d\u{8}\u{c}\n\r\t"
+        );
         assert_eq!(decode(r#""\ud83d\ude00 \uD83D\uDE00""#).unwrap(), "😀 😀");
         assert_eq!(decode(r#""\u0000\u001F\u20AC""#).unwrap(), "\u{0}\u{1f}€");
         assert_eq!(decode("\"raw ü 😀\"").unwrap(), "raw ü 😀");
         assert_eq!(decode(r#""\udbff\udfff""#).unwrap(), "\u{10ffff}");
-        assert!(matches!(decode(r#""\ud83d""#), Err(DecodeError::LoneSurrogate { .. })));
-        assert!(matches!(decode(r#""\ud83dx""#), Err(DecodeError::LoneSurrogate { .. })));
-        assert!(matches!(decode(r#""\ude00\ud83d""#), Err(DecodeError::LoneSurrogate { .. })));
-        assert!(matches!(decode(r#""\ud83d\ud83d""#), Err(DecodeError::LoneSurrogate { .. })));
-        assert!(matches!(decode(r#""\q""#), Err(DecodeError::InvalidEscape { .. })));
+        assert!(matches!(
+            decode(r#""\ud83d""#),
+            Err(DecodeError::LoneSurrogate { .. })
+        ));
+        assert!(matches!(
+            decode(r#""\ud83dx""#),
+            Err(DecodeError::LoneSurrogate { .. })
+        ));
+        assert!(matches!(
+            decode(r#""\ude00\ud83d""#),
+            Err(DecodeError::LoneSurrogate { .. })
+        ));
+        assert!(matches!(
+            decode(r#""\ud83d\ud83d""#),
+            Err(DecodeError::LoneSurrogate { .. })
+        ));
+        assert!(matches!(
+            decode(r#""\q""#),
+            Err(DecodeError::InvalidEscape { .. })
+        ));
         assert_eq!(decode(r#""\ud83d\ude0"#), Err(DecodeError::UnexpectedEnd));
         assert_eq!(decode(r#""\ud83d"#), Err(DecodeError::UnexpectedEnd));
         assert_eq!(decode(r#""\ud83d\"#), Err(DecodeError::UnexpectedEnd));

@@ -79,7 +79,9 @@ impl Customer {
 impl fmt::Debug for Customer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let birthdate = self.birthdate.map(Date::to_ascii);
-        let birthdate = birthdate.as_ref().and_then(|b| core::str::from_utf8(b).ok());
+        let birthdate = birthdate
+            .as_ref()
+            .and_then(|b| core::str::from_utf8(b).ok());
         f.debug_struct("Customer")
             .field("id", &self.id)
             .field("external_id", &self.external_id.as_deref())
@@ -92,10 +94,19 @@ impl fmt::Debug for Customer {
             .field("email", &MaskedOption(self.email.as_deref()))
             .field("phone", &MaskedOption(self.phone.as_deref()))
             .field("gender", &self.gender_text.as_deref())
-            .field("identity_number", &MaskedOption(self.identity_number.as_deref()))
+            .field(
+                "identity_number",
+                &MaskedOption(self.identity_number.as_deref()),
+            )
             .field("birthdate", &MaskedOption(birthdate))
-            .field("created_at", &self.created_at.as_ref().map(Timestamp::as_str))
-            .field("updated_at", &self.updated_at.as_ref().map(Timestamp::as_str))
+            .field(
+                "created_at",
+                &self.created_at.as_ref().map(Timestamp::as_str),
+            )
+            .field(
+                "updated_at",
+                &self.updated_at.as_ref().map(Timestamp::as_str),
+            )
             .finish()
     }
 }

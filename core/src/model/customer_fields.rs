@@ -30,7 +30,9 @@ impl CustomerFields {
     /// Writes the fields into a `debug_struct`, masking personal data.
     pub(crate) fn debug_fields(&self, s: &mut fmt::DebugStruct<'_, '_>) {
         let birthdate = self.birthdate.map(Date::to_ascii);
-        let birthdate = birthdate.as_ref().and_then(|b| core::str::from_utf8(b).ok());
+        let birthdate = birthdate
+            .as_ref()
+            .and_then(|b| core::str::from_utf8(b).ok());
         s.field("firstname", &self.firstname.as_str())
             .field("middlename", &self.middlename.as_deref())
             .field("lastname", &self.lastname.as_str())

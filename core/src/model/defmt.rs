@@ -38,7 +38,9 @@ fn birthdate_text(date: Option<Date>) -> Option<[u8; 10]> {
 impl Format for CustomerFields {
     fn format(&self, f: Formatter<'_>) {
         let birthdate = birthdate_text(self.birthdate);
-        let birthdate = birthdate.as_ref().and_then(|b| core::str::from_utf8(b).ok());
+        let birthdate = birthdate
+            .as_ref()
+            .and_then(|b| core::str::from_utf8(b).ok());
         write!(
             f,
             "firstname: {=str}, middlename: {}, lastname: {=str}, fullname: {}, email: {}, phone: {}, gender: {}, identity_number: {}, birthdate: {}",
@@ -85,7 +87,9 @@ impl Format for Timestamp {
 impl Format for Customer {
     fn format(&self, f: Formatter<'_>) {
         let birthdate = birthdate_text(self.birthdate);
-        let birthdate = birthdate.as_ref().and_then(|b| core::str::from_utf8(b).ok());
+        let birthdate = birthdate
+            .as_ref()
+            .and_then(|b| core::str::from_utf8(b).ok());
         write!(
             f,
             "Customer {{ id: {}, external_id: {}, company_id: {}, user_id: {}, firstname: {}, middlename: {}, lastname: {}, fullname: {}, email: {}, phone: {}, gender: {}, identity_number: {}, birthdate: {}, created_at: {}, updated_at: {} }}",

@@ -9,9 +9,7 @@ use super::external_id::check_external_id;
 use super::identity::check_identity_number;
 use super::input::{CreateInput, CustomerInput, ValidationProfile};
 use super::phone::check_phone;
-use super::text::{
-    check_fullname, check_name, limit, parse_gender, trim_optional, trim_required,
-};
+use super::text::{check_fullname, check_name, limit, parse_gender, trim_optional, trim_required};
 use crate::model::customer_fields::CustomerFields;
 use crate::model::{CustomerCreate, CustomerUpdate};
 
@@ -56,7 +54,10 @@ fn optional_parsed<T>(
     raw: Option<&str>,
     parse: impl FnOnce(&str) -> Result<T, Rule>,
 ) -> Result<Option<T>, FieldError> {
-    trim_optional(raw).map(parse).transpose().map_err(|rule| FieldError::new(field, rule))
+    trim_optional(raw)
+        .map(parse)
+        .transpose()
+        .map_err(|rule| FieldError::new(field, rule))
 }
 
 /// Checks every customer field, recording each failure; `None` if any failed.
@@ -65,20 +66,38 @@ fn validate_fields(
     profile: ValidationProfile,
     errors: &mut ValidationErrors,
 ) -> Option<CustomerFields> {
-    let firstname = note(errors, required(Field::Firstname, input.firstname, check_name));
-    let middlename = note(errors, optional(Field::Middlename, input.middlename, check_name));
-    let lastname = note(errors, required(Field::Lastname, input.lastname, check_name));
-    let fullname = note(errors, optional(Field::Fullname, input.fullname, check_fullname));
+    let firstname = note(
+        errors,
+        required(Field::Firstname, input.firstname, check_name),
+    );
+    let middlename = note(
+        errors,
+        optional(Field::Middlename, input.middlename, check_name),
+    );
+    let lastname = note(
+        errors,
+        required(Field::Lastname, input.lastname, check_name),
+    );
+    let fullname = note(
+        errors,
+        optional(Field::Fullname, input.fullname, check_fullname),
+    );
     let email = note(errors, required(Field::Email, input.email, check_email));
     let phone = note(errors, required(Field::Phone, input.phone, check_phone));
-    let gender = note(errors, optional_parsed(Field::Gender, input.gender, parse_gender));
+    let gender = note(
+        errors,
+        optional_parsed(Field::Gender, input.gender, parse_gender),
+    );
     let identity_number = note(
         errors,
         required(Field::IdentityNumber, input.identity_number, |v| {
             check_identity_number(v, profile)
         }),
     );
-    let birthdate = note(errors, optional_parsed(Field::Birthdate, input.birthdate, parse_birthdate));
+    let birthdate = note(
+        errors,
+        optional_parsed(Field::Birthdate, input.birthdate, parse_birthdate),
+    );
     Some(CustomerFields {
         firstname: firstname?,
         middlename: middlename?,
@@ -122,9 +141,10 @@ impl CustomerUpdate {
     ) -> Result<CustomerUpdate, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         match validate_fields(input, profile, &mut errors) {
-            Some(fields) if errors.is_empty() => {
-                Ok(CustomerUpdate { fields, clear_middlename: false })
-            }
+            Some(fields) if errors.is_empty() => Ok(CustomerUpdate {
+                fields,
+                clear_middlename: false,
+            }),
             _ => Err(errors),
         }
     }
@@ -149,13 +169,16 @@ impl CustomerCreate {
         profile: ValidationProfile,
     ) -> Result<CustomerCreate, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let external_id =
-            note(&mut errors, required(Field::ExternalId, input.external_id, check_external_id));
+        let external_id = note(
+            &mut errors,
+            required(Field::ExternalId, input.external_id, check_external_id),
+        );
         let fields = validate_fields(&input.customer, profile, &mut errors);
         match (external_id, fields) {
-            (Some(external_id), Some(fields)) if errors.is_empty() => {
-                Ok(CustomerCreate { external_id, fields })
-            }
+            (Some(external_id), Some(fields)) if errors.is_empty() => Ok(CustomerCreate {
+                external_id,
+                fields,
+            }),
             _ => Err(errors),
         }
     }

@@ -27,9 +27,19 @@ mod tests {
     fn calendar_dates() {
         assert!(parse_birthdate("2000-02-29").is_ok());
         assert!(parse_birthdate("1970-01-31").is_ok());
-        for bad in ["1900-02-29", "2023-02-30", "1970-1-31", "31-01-1970", "9999-99-99", "19700131"] {
+        for bad in [
+            "1900-02-29",
+            "2023-02-30",
+            "1970-1-31",
+            "31-01-1970",
+            "9999-99-99",
+            "19700131",
+        ] {
             assert_eq!(parse_birthdate(bad), Err(Rule::InvalidDate), "{bad}");
         }
-        assert_eq!(parse_birthdate("1970-01-3\u{0}"), Err(Rule::ControlCharacter));
+        assert_eq!(
+            parse_birthdate("1970-01-3\u{0}"),
+            Err(Rule::ControlCharacter)
+        );
     }
 }

@@ -17,7 +17,11 @@ fn is_atext(c: char) -> bool {
 /// Whether `c` may appear in a domain label: ASCII letters, digits and `-`,
 /// or a non-ASCII letter or digit (an internationalized domain, RFC 6531).
 fn is_label_char(c: char) -> bool {
-    if c.is_ascii() { c.is_ascii_alphanumeric() || c == '-' } else { c.is_alphanumeric() }
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '-'
+    } else {
+        c.is_alphanumeric()
+    }
 }
 
 /// email: exactly one `@`; the local part a dot-atom (no leading, trailing or
@@ -37,7 +41,9 @@ pub fn check_email(value: &str) -> Result<(), Rule> {
         return Err(Rule::ControlCharacter);
     }
     if whole.chars > EMAIL_MAX_CHARS {
-        return Err(Rule::TooLong { max: limit(EMAIL_MAX_CHARS) });
+        return Err(Rule::TooLong {
+            max: limit(EMAIL_MAX_CHARS),
+        });
     }
     let (local, domain) = value.split_once('@').ok_or(Rule::InvalidEmail)?;
     if domain.contains('@') {
@@ -45,7 +51,9 @@ pub fn check_email(value: &str) -> Result<(), Rule> {
     }
     let local_ok = !local.is_empty()
         && local.chars().count() <= EMAIL_LOCAL_MAX_CHARS
-        && local.split('.').all(|atom| !atom.is_empty() && atom.chars().all(is_atext));
+        && local
+            .split('.')
+            .all(|atom| !atom.is_empty() && atom.chars().all(is_atext));
     let domain_ok = !domain.is_empty()
         && domain.split('.').all(|label| {
             !label.is_empty()
@@ -54,7 +62,11 @@ pub fn check_email(value: &str) -> Result<(), Rule> {
                 && !label.ends_with('-')
                 && label.chars().all(is_label_char)
         });
-    if local_ok && domain_ok { Ok(()) } else { Err(Rule::InvalidEmail) }
+    if local_ok && domain_ok {
+        Ok(())
+    } else {
+        Err(Rule::InvalidEmail)
+    }
 }
 
 #[cfg(test)]
@@ -85,9 +97,26 @@ mod tests {
     #[test]
     fn refuses() {
         for bad in [
-            "plain", "@example.com", "a@", "a@@b", "a@b@c", ".a@b.c", "a.@b.c", "a..b@c.d",
-            "a b@c.d", "a@b..c", "a@.b", "a@b.", "a@-b.c", "a@b-.c", "a@b_c.d", "\"a\"@b.c",
-            "a(b)@c.d", "a@b c.d", "a\u{a0}b@c.d", "a@b\u{2014}.c",
+            "plain",
+            "@example.com",
+            "a@",
+            "a@@b",
+            "a@b@c",
+            ".a@b.c",
+            "a.@b.c",
+            "a..b@c.d",
+            "a b@c.d",
+            "a@b..c",
+            "a@.b",
+            "a@b.",
+            "a@-b.c",
+            "a@b-.c",
+            "a@b_c.d",
+            "\"a\"@b.c",
+            "a(b)@c.d",
+            "a@b c.d",
+            "a\u{a0}b@c.d",
+            "a@b\u{2014}.c",
         ] {
             assert_eq!(check_email(bad), Err(Rule::InvalidEmail), "{bad}");
         }
@@ -98,15 +127,24 @@ mod tests {
     fn lengths() {
         let local64: String = "a".repeat(64);
         assert_eq!(check_email(&format!("{local64}@b.c")), Ok(()));
-        assert_eq!(check_email(&format!("{local64}a@b.c")), Err(Rule::InvalidEmail));
+        assert_eq!(
+            check_email(&format!("{local64}a@b.c")),
+            Err(Rule::InvalidEmail)
+        );
         let label63: String = "é".repeat(63);
         assert_eq!(check_email(&format!("a@{label63}.c")), Ok(()));
-        assert_eq!(check_email(&format!("a@{label63}é.c")), Err(Rule::InvalidEmail));
+        assert_eq!(
+            check_email(&format!("a@{label63}é.c")),
+            Err(Rule::InvalidEmail)
+        );
         // 254 code points in all: 64 + 1 + 63 + 1 + 63 + 1 + 61.
         let domain = format!("{}.{}.{}", "b".repeat(63), "c".repeat(63), "d".repeat(61));
         let max = format!("{local64}@{domain}");
         assert_eq!(max.chars().count(), 254);
         assert_eq!(check_email(&max), Ok(()));
-        assert_eq!(check_email(&format!("{max}e")), Err(Rule::TooLong { max: 254 }));
+        assert_eq!(
+            check_email(&format!("{max}e")),
+            Err(Rule::TooLong { max: 254 })
+        );
     }
 }

@@ -228,7 +228,10 @@ impl ValidationErrors {
 
     /// The rule `field` broke, if it failed.
     pub fn rule(&self, field: Field) -> Option<Rule> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.rule)
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.rule)
     }
 }
 

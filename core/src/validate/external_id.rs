@@ -23,7 +23,9 @@ pub fn validate_external_customer_id(id: &str) -> Result<(), FieldError> {
     } else if whole.control {
         fail(Rule::ControlCharacter)
     } else if whole.chars > EXTERNAL_CUSTOMER_ID_MAX_CHARS {
-        fail(Rule::TooLong { max: limit(EXTERNAL_CUSTOMER_ID_MAX_CHARS) })
+        fail(Rule::TooLong {
+            max: limit(EXTERNAL_CUSTOMER_ID_MAX_CHARS),
+        })
     } else {
         Ok(())
     }
@@ -43,13 +45,20 @@ pub fn check_external_id(value: &str) -> Result<(), Rule> {
     if whole.control {
         return Err(Rule::ControlCharacter);
     }
-    if !value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+    if !value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
         return Err(Rule::InvalidCharacter);
     }
     if whole.chars < EXTERNAL_ID_MIN_CHARS {
-        Err(Rule::TooShort { min: limit(EXTERNAL_ID_MIN_CHARS) })
+        Err(Rule::TooShort {
+            min: limit(EXTERNAL_ID_MIN_CHARS),
+        })
     } else if whole.chars > EXTERNAL_ID_MAX_CHARS {
-        Err(Rule::TooLong { max: limit(EXTERNAL_ID_MAX_CHARS) })
+        Err(Rule::TooLong {
+            max: limit(EXTERNAL_ID_MAX_CHARS),
+        })
     } else {
         Ok(())
     }
@@ -79,7 +88,10 @@ mod tests {
         assert_eq!(check_external_id("abc"), Ok(()));
         assert_eq!(check_external_id("ab"), Err(Rule::TooShort { min: 3 }));
         assert_eq!(check_external_id(&"a".repeat(40)), Ok(()));
-        assert_eq!(check_external_id(&"a".repeat(41)), Err(Rule::TooLong { max: 40 }));
+        assert_eq!(
+            check_external_id(&"a".repeat(41)),
+            Err(Rule::TooLong { max: 40 })
+        );
         assert_eq!(check_external_id("abç"), Err(Rule::InvalidCharacter));
         assert_eq!(check_external_id("a.b"), Err(Rule::InvalidCharacter));
         assert_eq!(check_external_id("ab\u{0}"), Err(Rule::ControlCharacter));

@@ -66,12 +66,21 @@ mod tests {
         let lenient = ValidationProfile::Lenient;
         let strict = ValidationProfile::StrictTcKimlik;
         assert_eq!(check_identity_number("12345677938", lenient), Ok(()));
-        assert_eq!(check_identity_number("12345677938", strict), Err(Rule::InvalidIdentityNumber));
+        assert_eq!(
+            check_identity_number("12345677938", strict),
+            Err(Rule::InvalidIdentityNumber)
+        );
         assert_eq!(check_identity_number("10000000146", strict), Ok(()));
         assert_eq!(check_identity_number("X", lenient), Ok(()));
-        assert_eq!(check_identity_number("A1\u{7}", lenient), Err(Rule::ControlCharacter));
+        assert_eq!(
+            check_identity_number("A1\u{7}", lenient),
+            Err(Rule::ControlCharacter)
+        );
         let long = "😀".repeat(41);
         assert_eq!(check_identity_number(&long[4..], lenient), Ok(()));
-        assert_eq!(check_identity_number(&long, lenient), Err(Rule::TooLong { max: 40 }));
+        assert_eq!(
+            check_identity_number(&long, lenient),
+            Err(Rule::TooLong { max: 40 })
+        );
     }
 }

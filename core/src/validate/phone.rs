@@ -20,7 +20,9 @@ pub fn check_phone(value: &str) -> Result<(), Rule> {
         return Err(Rule::ControlCharacter);
     }
     if whole.chars > PHONE_MAX_CHARS {
-        return Err(Rule::TooLong { max: limit(PHONE_MAX_CHARS) });
+        return Err(Rule::TooLong {
+            max: limit(PHONE_MAX_CHARS),
+        });
     }
     let rest = value.strip_prefix('+').unwrap_or(value);
     let mut digits = 0usize;
@@ -55,8 +57,16 @@ mod tests {
             assert_eq!(check_phone(ok), Ok(()), "{ok}");
         }
         for bad in [
-            "123456", "+1234567890123456", "++1234567", "12+34567", "1234567x", "１２３４５６７",
-            "+", "", "1234.567", "1234567/8",
+            "123456",
+            "+1234567890123456",
+            "++1234567",
+            "12+34567",
+            "1234567x",
+            "１２３４５６７",
+            "+",
+            "",
+            "1234.567",
+            "1234567/8",
         ] {
             assert_eq!(check_phone(bad), Err(Rule::InvalidPhone), "{bad}");
         }

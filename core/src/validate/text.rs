@@ -2,9 +2,7 @@
 //! gender).
 
 use super::errors::{Field, FieldError, Rule};
-use crate::model::{
-    FULLNAME_MAX_CHARS, Gender, NAME_MAX_CHARS, NAME_MIN_CHARS,
-};
+use crate::model::{FULLNAME_MAX_CHARS, Gender, NAME_MAX_CHARS, NAME_MIN_CHARS};
 
 /// The code-point count of a value and whether it holds a control character.
 #[derive(Clone, Copy, Debug)]
@@ -118,10 +116,18 @@ mod tests {
     #[test]
     fn name_edges_with_wide_characters() {
         for c in ['a', 'ü', '€', '😀'] {
-            assert_eq!(check_name(&repeat(c, 2)), Err(Rule::TooShort { min: 3 }), "{c}");
+            assert_eq!(
+                check_name(&repeat(c, 2)),
+                Err(Rule::TooShort { min: 3 }),
+                "{c}"
+            );
             assert_eq!(check_name(&repeat(c, 3)), Ok(()), "{c}");
             assert_eq!(check_name(&repeat(c, 40)), Ok(()), "{c}");
-            assert_eq!(check_name(&repeat(c, 41)), Err(Rule::TooLong { max: 40 }), "{c}");
+            assert_eq!(
+                check_name(&repeat(c, 41)),
+                Err(Rule::TooLong { max: 40 }),
+                "{c}"
+            );
         }
         assert_eq!(check_name("O'Neil \"Q\" <&> \\"), Ok(()));
         assert_eq!(check_name("Ali\u{200d}ye"), Ok(()));

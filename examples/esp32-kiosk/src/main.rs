@@ -8,6 +8,9 @@
 //!
 //! Build-time settings (environment variables): `WIFI_SSID`, `WIFI_PASS`,
 //! `MINTED_USER`, `MINTED_PASSWORD`.
+// The one unsafe call is the FFI function `esp_random`; it is allowed where
+// it is made (`HardwareRandom::fill_bytes`) and nowhere else.
+#![deny(unsafe_code)]
 
 use core::convert::TryInto;
 use core::time::Duration;
@@ -49,6 +52,7 @@ impl Delay for FreeRtosDelay {
 struct HardwareRandom;
 
 impl CnonceSource for HardwareRandom {
+    #[allow(unsafe_code)]
     fn fill_bytes(&mut self, dest: &mut [u8]) {
         for chunk in dest.chunks_mut(4) {
             // SAFETY: esp_random has no preconditions; it reads the RNG register.

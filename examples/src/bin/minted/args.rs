@@ -38,20 +38,35 @@ Try it without a server: minted --sandbox update MTD0018232 --json examples/data
 )]
 pub struct Cli {
     /// The API's base URL (no default: say which server you mean).
-    #[arg(long, value_name = "URL", env = "MINTED_BASE_URL", hide_env_values = true)]
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "MINTED_BASE_URL",
+        hide_env_values = true
+    )]
     pub base_url: Option<String>,
 
     /// Start the local sandbox in-process on a free port and use it with its
     /// demo credentials (ignores MINTED_BASE_URL and the credentials).
-    #[arg(long, conflicts_with = "base_url")]
+    #[arg(long)]
     pub sandbox: bool,
 
     /// The x-client-id header [default: web].
-    #[arg(long, value_name = "ID", env = "MINTED_CLIENT_ID", hide_env_values = true)]
+    #[arg(
+        long,
+        value_name = "ID",
+        env = "MINTED_CLIENT_ID",
+        hide_env_values = true
+    )]
     pub client_id: Option<String>,
 
     /// The api-version header (the vendor shows 2 and 3) [default: not sent].
-    #[arg(long, value_name = "V", env = "MINTED_API_VERSION", hide_env_values = true)]
+    #[arg(
+        long,
+        value_name = "V",
+        env = "MINTED_API_VERSION",
+        hide_env_values = true
+    )]
     pub api_version: Option<String>,
 
     /// The Accept-Language header: tr or en selects the language of the
@@ -169,7 +184,7 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
         .trim()
         .parse()
         .map_err(|_| "expected a number of seconds, e.g. 30 or 2.5".to_owned())?;
-    if !(seconds > 0.0) {
+    if seconds.is_nan() || seconds <= 0.0 {
         return Err("the timeout must be more than 0 seconds".to_owned());
     }
     Duration::try_from_secs_f64(seconds).map_err(|_| "the timeout is too large".to_owned())

@@ -13,8 +13,9 @@ use std::io::{self, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use clap::Parser;
-use clap::error::ErrorKind;
+use clap::error::{ContextKind, ErrorKind};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
 use minted_connect_core::call::Operation;
 use minted_connect_core::model::{Customer, CustomerCreate, CustomerUpdate};
 use minted_connect_core::request::RequestSettings;
@@ -40,7 +41,7 @@ fn main() -> ExitCode {
             eprintln!("error: internal error in minted (a bug); please report it");
         }
     }));
-    let cli = match Cli::try_parse() {
+    let cli = match parse() {
         Ok(cli) => cli,
         Err(error) => return usage_exit(&error),
     };
@@ -53,12 +54,49 @@ fn main() -> ExitCode {
     }
 }
 
+/// The arguments. `--sandbox` and `--base-url` exclude each other, but a
+/// `MINTED_BASE_URL` in the environment does not stop `--sandbox`.
+fn parse() -> Result<Cli, clap::Error> {
+    let mut command = Cli::command();
+    let matches = command.try_get_matches_from_mut(std::env::args_os())?;
+    let cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))?;
+    if cli.sandbox && matches.value_source("base_url") == Some(ValueSource::CommandLine) {
+        return Err(command.error(
+            ErrorKind::ArgumentConflict,
+            "the argument '--sandbox' cannot be used with '--base-url <URL>'",
+        ));
+    }
+    Ok(cli)
+}
+
 /// `--help` and `--version` as clap prints them; every other parse error as
 /// one `error: …` line (exit 2).
 fn usage_exit(error: &clap::Error) -> ExitCode {
-    if matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
         let _ = error.print();
         return ExitCode::SUCCESS;
+    }
+    if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        eprintln!(
+            "error: no command given: use update, get, create, delete or sandbox \
+             (see 'minted --help')"
+        );
+        return ExitCode::from(2);
+    }
+    // A stray positional may be a value (a name, an e-mail): never repeat it.
+    if error.kind() == ErrorKind::UnknownArgument
+        && error
+            .get(ContextKind::InvalidArg)
+            .is_some_and(|arg| !arg.to_string().starts_with('-'))
+    {
+        eprintln!(
+            "error: unexpected extra argument (is a value with spaces unquoted?) \
+             (see 'minted --help')"
+        );
+        return ExitCode::from(2);
     }
     let rendered = error.render().to_string();
     let mut parts: Vec<&str> = Vec::new();
@@ -196,13 +234,15 @@ fn prepare(command: &Command, profile: ValidationProfile) -> Result<Job, Failure
     match command {
         Command::Update { id, body, dry_run } => {
             let fields = read_fields(body, None)?;
-            if let Some(json_id) = fields.external_id.as_deref().filter(|v| !v.is_empty()) {
-                if json_id != id {
-                    return Err(Failure::usage(
-                        "the JSON's external_id differs from the EXTERNAL_ID argument; \
-                         remove it or make them equal",
-                    ));
-                }
+            if fields
+                .external_id
+                .as_deref()
+                .is_some_and(|json_id| !json_id.is_empty() && json_id != id)
+            {
+                return Err(Failure::usage(
+                    "the JSON's external_id differs from the EXTERNAL_ID argument; \
+                     remove it or make them equal",
+                ));
             }
             let id_error = validate_external_customer_id(id).err();
             let customer = with_id_error(id_error, fields.validate_update(profile))?;
@@ -263,18 +303,19 @@ fn read_fields(body: &BodyArgs, external_id: Option<&str>) -> Result<CustomerFie
             let bytes = read_json(path)?;
             CustomerFields::from_json(&bytes).map_err(|e| Failure::usage(e.to_string()))?
         }
-        None => CustomerFields {
-            firstname: body.firstname.clone(),
-            middlename: body.middlename.clone(),
-            lastname: body.lastname.clone(),
-            fullname: body.fullname.clone(),
-            email: body.email.clone(),
-            phone: body.phone.clone(),
-            gender: body.gender.clone(),
-            identity_number: body.identity_number.clone(),
-            birthdate: body.birthdate.clone(),
-            ..CustomerFields::default()
-        },
+        None => {
+            let mut fields = CustomerFields::default();
+            fields.firstname = body.firstname.clone();
+            fields.middlename = body.middlename.clone();
+            fields.lastname = body.lastname.clone();
+            fields.fullname = body.fullname.clone();
+            fields.email = body.email.clone();
+            fields.phone = body.phone.clone();
+            fields.gender = body.gender.clone();
+            fields.identity_number = body.identity_number.clone();
+            fields.birthdate = body.birthdate.clone();
+            fields
+        }
     };
     if let Some(flag) = external_id {
         match fields.external_id.as_deref().filter(|v| !v.is_empty()) {
