@@ -19,12 +19,24 @@ pub(crate) struct BaseUrl {
     root: String,
 }
 
+/// `url` with any `user:password@` in its authority replaced by `***@`, so
+/// that an error message never repeats a password.
+fn without_user_info(url: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let rest = &url[start..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..start], &rest[at..]),
+        None => url.to_owned(),
+    }
+}
+
 impl BaseUrl {
     /// Checks `base_url`; `allow_plain_http` lifts the https requirement for
     /// non-loopback hosts.
     pub(crate) fn parse(base_url: &str, allow_plain_http: bool) -> Result<Self, ConfigError> {
         let bad = |reason: &'static str| ConfigError::BaseUrl {
-            url: base_url.to_owned(),
+            url: without_user_info(base_url),
             reason,
         };
         if base_url.contains('#') {
@@ -100,6 +112,19 @@ fn is_loopback(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_never_repeat_user_info() {
+        let error = BaseUrl::parse("https://partner:s3cret@api.example.com/", false).unwrap_err();
+        let text = error.to_string();
+        assert!(
+            !text.contains("s3cret") && !text.contains("partner"),
+            "{text}"
+        );
+        assert!(text.contains("***@api.example.com"), "{text}");
+        assert_eq!(without_user_info("a:b@h/x@y"), "***@h/x@y");
+        assert_eq!(without_user_info("https://h/p"), "https://h/p");
+    }
 
     fn url(base: &str, path: &str) -> String {
         BaseUrl::parse(base, false).unwrap().url(path)
