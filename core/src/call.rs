@@ -319,7 +319,7 @@ impl fmt::Debug for CallBuffers {
 }
 
 /// The request a transport sends now.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Request<'c> {
     /// The method.
     pub method: Method,
@@ -332,7 +332,7 @@ pub struct Request<'c> {
 }
 
 /// What the call needs of a response.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 pub struct Response<'r> {
     /// The status code.
     pub status: u16,
@@ -344,6 +344,40 @@ pub struct Response<'r> {
     pub retry_after: Option<&'r str>,
     /// The whole body, de-chunked.
     pub body: &'r [u8],
+}
+
+impl fmt::Debug for Request<'_> {
+    /// Header names only (`Authorization` is a credential) and the body's
+    /// length (it holds personal data).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Names<'h, 'c>(&'h [(&'static str, &'c str)]);
+        impl fmt::Debug for Names<'_, '_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_list()
+                    .entries(self.0.iter().map(|(name, _)| name))
+                    .finish()
+            }
+        }
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("headers", &Names(&self.headers))
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+impl fmt::Debug for Response<'_> {
+    /// The body's length only: it holds personal data.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("www_authenticate", &self.www_authenticate)
+            .field("authentication_info", &self.authentication_info)
+            .field("retry_after", &self.retry_after)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 #[cfg(feature = "defmt")]

@@ -49,7 +49,12 @@
 //! Digest authentication, fault switches and the request log are described
 //! on [`sandbox::SandboxConfig`], [`sandbox::Faults`] and
 //! [`sandbox::SandboxHandle`].
+//!
+//! [`fault_server`] is a raw TCP server for the faults an HTTP server cannot
+//! be made to produce (resets, clean closes mid-body, invalid UTF-8, two
+//! `Content-Length` headers, redirects to another host, endless `503`).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod fault_server;
 pub mod sandbox;

@@ -20,13 +20,13 @@ use minted_connect_core::request::RequestSettings;
 
 use crate::error::{Error, ProtocolError};
 use crate::exchange::{Failure, Reconnect, exchange};
-use crate::url::{BaseUrlError, MAX_URL_LEN, check_base_url};
+use crate::url::{BaseUrlError, MAX_URL_LEN, check_base_url_with};
 
 /// What the client needs to know about the API and how to talk to it.
 #[derive(Clone, Copy, Debug)]
 #[non_exhaustive]
 pub struct ClientConfig<'a> {
-    /// `https://host[:port]`, without a path (see [`check_base_url`]).
+    /// `https://host[:port]`, without a path (see [`check_base_url`](crate::url::check_base_url)).
     pub base_url: &'a str,
     /// `x-client-id`, `api-version`, `Accept-Language`, `User-Agent`.
     pub settings: RequestSettings<'a>,
@@ -34,6 +34,8 @@ pub struct ClientConfig<'a> {
     pub authentication: Authentication<'a>,
     /// Attempts and backoff (the core's policy: 3 attempts, 200 ms doubling).
     pub retry: RetryPolicy,
+    /// Accept `http://` to hosts other than loopback (default false).
+    pub allow_plain_http: bool,
 }
 
 impl<'a> ClientConfig<'a> {
@@ -44,6 +46,7 @@ impl<'a> ClientConfig<'a> {
             settings: RequestSettings::new(),
             authentication,
             retry: RetryPolicy::new(),
+            allow_plain_http: false,
         }
     }
 
@@ -56,6 +59,13 @@ impl<'a> ClientConfig<'a> {
     /// The same configuration with another retry policy.
     pub const fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// The same configuration accepting plain `http://` to any host — only
+    /// for a closed network where something else encrypts the traffic.
+    pub const fn allow_plain_http(mut self) -> Self {
+        self.allow_plain_http = true;
         self
     }
 }
@@ -143,7 +153,7 @@ where
         buffers: &'a mut ClientBuffers,
         response: &'a mut [u8],
     ) -> Result<Self, BaseUrlError> {
-        let base_url = check_base_url(config.base_url)?;
+        let base_url = check_base_url_with(config.base_url, config.allow_plain_http)?;
         Ok(EspClient {
             connection,
             reconnect: None,

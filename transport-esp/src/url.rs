@@ -34,6 +34,12 @@ pub enum BaseUrlError {
     InvalidCharacter,
     /// It is longer than [`MAX_BASE_URL_LEN`].
     TooLong,
+    /// Plain `http://` to a host that is not loopback: credentials and
+    /// personal data would cross the network unencrypted (see
+    /// [`ClientConfig::allow_plain_http`](crate::ClientConfig::allow_plain_http)).
+    PlainHttp,
+    /// It carries `user:password@`: credentials belong in the configuration.
+    UserInfo,
 }
 
 impl fmt::Display for BaseUrlError {
@@ -48,6 +54,12 @@ impl fmt::Display for BaseUrlError {
                 "the base URL contains whitespace or a control character"
             }
             BaseUrlError::TooLong => "the base URL is longer than MAX_BASE_URL_LEN",
+            BaseUrlError::PlainHttp => {
+                "plain http is refused for hosts other than loopback: use https"
+            }
+            BaseUrlError::UserInfo => {
+                "the base URL must not carry user:password@ (configure the credentials)"
+            }
         })
     }
 }
@@ -64,16 +76,34 @@ impl core::error::Error for BaseUrlError {}
 /// # Ok::<(), BaseUrlError>(())
 /// ```
 pub fn check_base_url(base_url: &str) -> Result<&str, BaseUrlError> {
+    check_base_url_with(base_url, false)
+}
+
+/// [`check_base_url`], and with `allow_plain_http` also `http://` to any
+/// host (a closed network behind a TLS-terminating gateway, for example).
+///
+/// ```
+/// use minted_connect_esp::url::{check_base_url, check_base_url_with, BaseUrlError};
+/// assert_eq!(check_base_url("http://api.example.com"), Err(BaseUrlError::PlainHttp));
+/// assert!(check_base_url("http://127.0.0.1:8080").is_ok());
+/// assert!(check_base_url_with("http://gateway.local", true).is_ok());
+/// ```
+pub fn check_base_url_with(base_url: &str, allow_plain_http: bool) -> Result<&str, BaseUrlError> {
     if base_url.len() > MAX_BASE_URL_LEN {
         return Err(BaseUrlError::TooLong);
     }
     if base_url.bytes().any(|b| b <= b' ' || b == 0x7f) {
         return Err(BaseUrlError::InvalidCharacter);
     }
-    let authority = base_url
-        .strip_prefix("https://")
-        .or_else(|| base_url.strip_prefix("http://"))
-        .ok_or(BaseUrlError::Scheme)?;
+    let (authority, https) = match base_url.strip_prefix("https://") {
+        Some(rest) => (rest, true),
+        None => (
+            base_url
+                .strip_prefix("http://")
+                .ok_or(BaseUrlError::Scheme)?,
+            false,
+        ),
+    };
     let authority = authority.strip_suffix('/').unwrap_or(authority);
     if authority.is_empty() {
         return Err(BaseUrlError::MissingHost);
@@ -81,7 +111,40 @@ pub fn check_base_url(base_url: &str) -> Result<&str, BaseUrlError> {
     if authority.contains(['/', '?', '#']) {
         return Err(BaseUrlError::HasPath);
     }
+    if authority.contains('@') {
+        return Err(BaseUrlError::UserInfo);
+    }
+    if !https && !allow_plain_http && !is_loopback(authority) {
+        return Err(BaseUrlError::PlainHttp);
+    }
     Ok(base_url.strip_suffix('/').unwrap_or(base_url))
+}
+
+/// Whether the host of `authority` (`host[:port]`) is this machine:
+/// `localhost`, 127.0.0.0/8 or `[::1]`.
+fn is_loopback(authority: &str) -> bool {
+    let host = if authority.starts_with('[') {
+        authority
+            .split(']')
+            .next()
+            .map_or("", |h| h.trim_start_matches('['))
+    } else {
+        authority.split(':').next().unwrap_or("")
+    };
+    if host.eq_ignore_ascii_case("localhost") || host == "::1" {
+        return true;
+    }
+    let mut octets = 0;
+    for (i, part) in host.split('.').enumerate() {
+        let Ok(value) = part.parse::<u8>() else {
+            return false;
+        };
+        if i == 0 && value != 127 {
+            return false;
+        }
+        octets += 1;
+    }
+    octets == 4
 }
 
 /// Writes `base_url` (already checked) followed by `path` into `out`; `None`
@@ -128,6 +191,37 @@ mod tests {
         let long = core::str::from_utf8(&long).unwrap();
         assert_eq!(check_base_url(long), Err(BaseUrlError::TooLong));
         assert!(check_base_url(&long[..MAX_BASE_URL_LEN]).is_ok());
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback_unless_allowed() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3",
+            "http://localhost:80",
+            "http://[::1]:8080",
+            "https://api.example.com",
+        ] {
+            assert!(check_base_url(ok).is_ok(), "{ok}");
+        }
+        for refused in [
+            "http://api.staging.mintedconnect.com",
+            "http://10.0.0.1",
+            "http://127.0.0.1.example.com",
+            "http://localhost.example.com",
+            "http://[::2]",
+        ] {
+            assert_eq!(
+                check_base_url(refused),
+                Err(BaseUrlError::PlainHttp),
+                "{refused}"
+            );
+            assert!(check_base_url_with(refused, true).is_ok(), "{refused}");
+        }
+        assert_eq!(
+            check_base_url("https://user:pw@api.example.com"),
+            Err(BaseUrlError::UserInfo)
+        );
     }
 
     #[test]

@@ -19,16 +19,22 @@ pub(crate) struct BaseUrl {
     root: String,
 }
 
-/// `url` with any `user:password@` in its authority replaced by `***@`, so
-/// that an error message never repeats a password.
-fn without_user_info(url: &str) -> String {
+/// `url` with any `user:password@` in its authority replaced by `***@` and
+/// any query by `?***`, so that an error message or `Debug` output never
+/// repeats a password or an API key.
+pub(crate) fn redact_url(url: &str) -> String {
     let start = url.find("://").map_or(0, |i| i + 3);
     let rest = &url[start..];
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
+    let mut out = match rest[..authority_end].rfind('@') {
         Some(at) => format!("{}***{}", &url[..start], &rest[at..]),
         None => url.to_owned(),
+    };
+    if let Some(query) = out.find('?') {
+        let end = out[query..].find('#').map_or(out.len(), |i| query + i);
+        out.replace_range(query..end, "?***");
     }
+    out
 }
 
 impl BaseUrl {
@@ -36,7 +42,7 @@ impl BaseUrl {
     /// non-loopback hosts.
     pub(crate) fn parse(base_url: &str, allow_plain_http: bool) -> Result<Self, ConfigError> {
         let bad = |reason: &'static str| ConfigError::BaseUrl {
-            url: without_user_info(base_url),
+            url: redact_url(base_url),
             reason,
         };
         if base_url.contains('#') {
@@ -122,8 +128,12 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("***@api.example.com"), "{text}");
-        assert_eq!(without_user_info("a:b@h/x@y"), "***@h/x@y");
-        assert_eq!(without_user_info("https://h/p"), "https://h/p");
+        assert_eq!(redact_url("a:b@h/x@y"), "***@h/x@y");
+        assert_eq!(redact_url("https://h/p"), "https://h/p");
+        assert_eq!(
+            redact_url("https://h/?api_key=s3cret#f"),
+            "https://h/?***#f"
+        );
     }
 
     fn url(base: &str, path: &str) -> String {

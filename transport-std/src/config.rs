@@ -15,6 +15,8 @@ use minted_connect_core::request::{DEFAULT_ACCEPT_LANGUAGE, DEFAULT_CLIENT_ID};
 use minted_connect_core::validate::ValidationProfile;
 use zeroize::Zeroizing;
 
+use crate::base_url::redact_url;
+
 /// The vendor's staging server.
 pub const STAGING_BASE_URL: &str = "https://api.staging.mintedconnect.com";
 
@@ -134,7 +136,7 @@ impl fmt::Debug for RootCertificate {
 /// assert_eq!(config.client_id, "web");
 /// assert_eq!(config.accept_language, "tr");
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Config {
     /// The API's base URL, e.g. [`STAGING_BASE_URL`]. A path prefix is kept
@@ -182,6 +184,29 @@ pub struct Config {
     pub proxy: Option<String>,
     /// The rules applied by the `*_input` operations (default lenient).
     pub validation_profile: ValidationProfile,
+}
+
+impl fmt::Debug for Config {
+    /// URLs without user info or query; credentials as `Credentials`
+    /// prints them (never the password).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("base_url", &redact_url(&self.base_url))
+            .field("credentials", &self.credentials)
+            .field("client_id", &self.client_id)
+            .field("api_version", &self.api_version)
+            .field("accept_language", &self.accept_language)
+            .field("user_agent", &self.user_agent)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("retry_policy", &self.retry_policy)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("allow_plain_http", &self.allow_plain_http)
+            .field("root_certificates", &self.root_certificates.len())
+            .field("proxy", &self.proxy.as_deref().map(redact_url))
+            .field("validation_profile", &self.validation_profile)
+            .finish()
+    }
 }
 
 impl Config {

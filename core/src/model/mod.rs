@@ -26,7 +26,7 @@ mod date;
 #[cfg(feature = "defmt")]
 mod defmt;
 mod gender;
-mod mask;
+pub(crate) mod mask;
 
 pub use capacity::*;
 pub use customer::Customer;

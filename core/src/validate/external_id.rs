@@ -5,7 +5,8 @@ use super::text::{limit, scan};
 use crate::model::{EXTERNAL_CUSTOMER_ID_MAX_CHARS, EXTERNAL_ID_MAX_CHARS, EXTERNAL_ID_MIN_CHARS};
 
 /// The `{external_customer_id}` path parameter: non-empty (and not only
-/// whitespace), at most 110 code points, no control characters. It is not
+/// whitespace), at most 110 code points, no control characters, not `.` or
+/// `..`. It is not
 /// trimmed: the id is used exactly as given, percent-encoded by
 /// [`customer_path`](crate::request::customer_path).
 ///
@@ -26,6 +27,10 @@ pub fn validate_external_customer_id(id: &str) -> Result<(), FieldError> {
         fail(Rule::TooLong {
             max: limit(EXTERNAL_CUSTOMER_ID_MAX_CHARS),
         })
+    } else if id == "." || id == ".." {
+        // A dot segment: URL normalisation (in proxies and routers, and of
+        // `%2E` alike) would turn it into another resource's path.
+        fail(Rule::InvalidCharacter)
     } else {
         Ok(())
     }
@@ -81,6 +86,10 @@ mod tests {
         assert_eq!(rule("a\u{9f}"), Some(Rule::ControlCharacter));
         assert_eq!(rule(&"😀".repeat(110)), None);
         assert_eq!(rule(&"😀".repeat(111)), Some(Rule::TooLong { max: 110 }));
+        assert_eq!(rule("."), Some(Rule::InvalidCharacter));
+        assert_eq!(rule(".."), Some(Rule::InvalidCharacter));
+        assert_eq!(rule("..."), None);
+        assert_eq!(rule(".a"), None);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! - The body goes through `Write`; `initiate_response` reads the response
 //!   head and parses it with `httparse`.
 //! - The body is read by `Content-Length`, chunked framing, or until close.
+//!   Two different `Content-Length` values are a malformed head.
 //!   A connection closed before the body's end is an `UnexpectedEof` error.
 //! - Like esp-idf-svc it panics when `status()`, `header()` or `split()` is
 //!   called before the response is initiated, and when a new request is
@@ -525,6 +526,7 @@ impl Connection for TcpConnection {
                     let offset = |s: &[u8]| s.as_ptr() as usize - base;
                     head.count = 0;
                     let mut framing = Framing::UntilClose;
+                    let mut content_length: Option<u64> = None;
                     for (slot, line) in head.lines.iter_mut().zip(response.headers.iter()) {
                         let name = offset(line.name.as_bytes());
                         let value = offset(line.value);
@@ -538,12 +540,19 @@ impl Connection for TcpConnection {
                         let text = std::str::from_utf8(line.value).unwrap_or("");
                         if line.name.eq_ignore_ascii_case("Transfer-Encoding") && is_chunked(text) {
                             framing = Framing::ChunkSize;
-                        } else if line.name.eq_ignore_ascii_case("Content-Length")
-                            && framing == Framing::UntilClose
-                        {
-                            framing = Framing::Length(
-                                text.trim().parse().map_err(|_| TcpError::Malformed)?,
-                            );
+                        } else if line.name.eq_ignore_ascii_case("Content-Length") {
+                            // Two different lengths make the framing
+                            // ambiguous (RFC 9112 §6.3); esp-idf's parser
+                            // refuses them too.
+                            let length: u64 =
+                                text.trim().parse().map_err(|_| TcpError::Malformed)?;
+                            if content_length.is_some_and(|first| first != length) {
+                                return Err(TcpError::Malformed);
+                            }
+                            content_length = Some(length);
+                            if framing == Framing::UntilClose {
+                                framing = Framing::Length(length);
+                            }
                         }
                     }
                     let status = response.code.ok_or(TcpError::Malformed)?;
