@@ -193,7 +193,10 @@ fn exchange(
     let response = read_response(&mut input, buf, Limits::default()).ok()?;
     let mut challenges: [&str; 2] = [""; 2];
     let mut count = 0;
-    for (slot, value) in challenges.iter_mut().zip(response.headers("WWW-Authenticate")) {
+    for (slot, value) in challenges
+        .iter_mut()
+        .zip(response.headers("WWW-Authenticate"))
+    {
         *slot = value;
         count += 1;
     }
