@@ -86,8 +86,8 @@
 //!
 //! let body = br#"{"data":{"external_id":"MTD0018232"},"success":true,"code":0,"message":""}"#;
 //! match call.response(&Response::new(200, body), &mut rng)? {
-//!     Step::Done(Outcome::Customer(customer)) => {
-//!         assert_eq!(customer.external_id.as_deref(), Some("MTD0018232"))
+//!     Step::Done(Outcome::Customer) => {
+//!         assert_eq!(call.customer().external_id.as_deref(), Some("MTD0018232"))
 //!     }
 //!     other => panic!("{other:?}"),
 //! }
@@ -103,7 +103,7 @@ use crate::auth::{
     find_digest_challenge,
 };
 use crate::json::{
-    ApiError, EncodeError, MAX_CREATE_BODY_LEN, MAX_UPDATE_BODY_LEN, decode_customer_response,
+    ApiError, EncodeError, MAX_CREATE_BODY_LEN, MAX_UPDATE_BODY_LEN, decode_customer_response_into,
     decode_remove_response, encode_create, encode_update,
 };
 use crate::log::{log_debug, log_warn};
@@ -283,14 +283,16 @@ impl Default for RetryPolicy {
     }
 }
 
-/// The request-side buffers of a call: body, path, `Authorization` and the
-/// `Content-Length` digits. About 3 KiB; a client keeps one and lends it to
-/// each call.
+/// The buffers of a call: body, path, `Authorization`, the
+/// `Content-Length` digits, and the decoded record. About 9 KiB; a client
+/// keeps one (in a `static` on a kiosk) and lends it to each call, so that
+/// no stack frame holds a body or a `Customer`.
 pub struct CallBuffers {
     body: [u8; MAX_BODY_LEN],
     path: [u8; MAX_PATH_LEN],
     authorization: [u8; MAX_AUTHORIZATION_LEN],
     content_length: [u8; 20],
+    customer: Customer,
 }
 
 impl CallBuffers {
@@ -301,7 +303,18 @@ impl CallBuffers {
             path: [0; MAX_PATH_LEN],
             authorization: [0; MAX_AUTHORIZATION_LEN],
             content_length: [0; 20],
+            customer: Customer::new(),
         }
+    }
+
+    /// The record of the last call that ended in [`Outcome::Customer`].
+    pub fn customer(&self) -> &Customer {
+        &self.customer
+    }
+
+    /// Moves that record out (leaving an empty one).
+    pub fn take_customer(&mut self) -> Customer {
+        core::mem::take(&mut self.customer)
     }
 }
 
@@ -481,12 +494,8 @@ impl<T: Delay + ?Sized> Delay for &mut T {
 }
 
 /// What the transport does after a response.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "no Box without alloc; the record is moved out once"
-)]
 pub enum Step {
     /// Wait `delay_ms` (0 for an authentication resend) and send
     /// [`Call::request`] again.
@@ -499,15 +508,13 @@ pub enum Step {
 }
 
 /// The result of a successful operation.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "no Box without alloc; the record is moved out once"
-)]
 pub enum Outcome {
-    /// Update, get and create: the stored record.
-    Customer(Customer),
+    /// Update, get and create: the stored record is in
+    /// [`Call::customer`] (and [`CallBuffers::customer`] once the call is
+    /// gone) — decoded in place, never moved through the stack.
+    Customer,
     /// Remove.
     Removed,
 }
@@ -730,6 +737,7 @@ impl<'c> Call<'c> {
             path,
             authorization,
             content_length,
+            ..
         } = &mut *self.buffers;
         let path = path
             .get(..self.path_len)
@@ -850,9 +858,13 @@ impl<'c> Call<'c> {
         let outcome = match self.operation {
             Operation::Remove { .. } => decode_remove_response(status, response.body, retry_after)
                 .map(|()| Outcome::Removed),
-            _ => {
-                decode_customer_response(status, response.body, retry_after).map(Outcome::Customer)
-            }
+            _ => decode_customer_response_into(
+                status,
+                response.body,
+                retry_after,
+                &mut self.buffers.customer,
+            )
+            .map(|()| Outcome::Customer),
         };
         outcome.map(Step::Done).map_err(CallError::Api)
     }
@@ -913,6 +925,12 @@ impl<'c> Call<'c> {
             self.state = State::Finished;
             FailureDecision::GiveUp
         }
+    }
+
+    /// The record decoded by the last [`Call::response`] that gave
+    /// [`Outcome::Customer`] (empty before).
+    pub fn customer(&self) -> &Customer {
+        &self.buffers.customer
     }
 
     /// How many requests this call has handed out so far.
@@ -1216,7 +1234,7 @@ mod tests {
             let step = call
                 .response(&Response::new(200, RECORD), &mut rng)
                 .unwrap();
-            assert!(matches!(step, Step::Done(Outcome::Customer(_))));
+            assert!(matches!(step, Step::Done(Outcome::Customer)));
             total += call.requests_made();
         }
         assert_eq!(total, 6);

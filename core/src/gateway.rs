@@ -254,21 +254,36 @@ where
         self
     }
 
-    /// `PATCH /partner/customer/{id}`.
+    /// `PATCH /partner/customer/{id}`; returns a copy of the stored record
+    /// (use [`run`](Self::run) and [`last_customer`](Self::last_customer)
+    /// to read it in place).
     pub fn update(&mut self, id: &str, customer: &CustomerUpdate) -> Result<Customer, ErrorOf<C>> {
-        self.run(Operation::Update { id, customer })
-            .and_then(customer_of)
+        let outcome = self.run(Operation::Update { id, customer })?;
+        self.record(outcome)
     }
 
     /// `GET /partner/customer/{id}`.
     pub fn get(&mut self, id: &str) -> Result<Customer, ErrorOf<C>> {
-        self.run(Operation::Get { id }).and_then(customer_of)
+        let outcome = self.run(Operation::Get { id })?;
+        self.record(outcome)
     }
 
     /// `POST /partner/customer` (never resent once it may have arrived).
     pub fn create(&mut self, customer: &CustomerCreate) -> Result<Customer, ErrorOf<C>> {
-        self.run(Operation::Create { customer })
-            .and_then(customer_of)
+        let outcome = self.run(Operation::Create { customer })?;
+        self.record(outcome)
+    }
+
+    /// The record of the last update, get or create that succeeded.
+    pub fn last_customer(&self) -> &Customer {
+        self.buffers.call.customer()
+    }
+
+    fn record(&self, outcome: Outcome) -> Result<Customer, ErrorOf<C>> {
+        match outcome {
+            Outcome::Customer => Ok(self.buffers.call.customer().clone()),
+            Outcome::Removed => Err(GatewayError::Call(CallError::OutOfOrder)),
+        }
     }
 
     /// `DELETE /partner/customer/{id}`.
@@ -347,16 +362,6 @@ where
     /// Closes the held connection (the next operation opens one).
     pub fn disconnect(&mut self) {
         self.connection = None;
-    }
-}
-
-fn customer_of<E>(outcome: Outcome) -> Result<Customer, E>
-where
-    E: From<CallError>,
-{
-    match outcome {
-        Outcome::Customer(customer) => Ok(customer),
-        Outcome::Removed => Err(E::from(CallError::OutOfOrder)),
     }
 }
 

@@ -58,11 +58,11 @@ fn sizes_stay_within_their_bounds() {
         size::<RetryPolicy>("RetryPolicy", 32),
         size::<Authentication<'_>>("Authentication", 64),
         size::<Operation<'_>>("Operation", 64),
-        size::<CallBuffers>("CallBuffers", 8 * 1024),
+        size::<CallBuffers>("CallBuffers", 10 * 1024),
         size::<Call<'_>>("Call", 256),
         size::<Request<'_>>("Request", 512),
         size::<Response<'_>>("Response", 128),
-        size::<GatewayBuffers>("GatewayBuffers", 12 * 1024),
+        size::<GatewayBuffers>("GatewayBuffers", 14 * 1024),
         // The HTTP codec.
         size::<ResponseHead>("http::ResponseHead", 1024),
         size::<minted_connect_core::http::Response<'_>>("http::Response", 1024),

@@ -113,10 +113,10 @@ fn run_step(step: &str, buffers: &mut FlowBuffers) {
             black_box(update_flow::encode(buffers));
         }
         "decode_vendor" => {
-            black_box(update_flow::decode(VENDOR_200));
+            black_box(update_flow::decode(VENDOR_200, &mut buffers.customer));
         }
         "decode_php" => {
-            black_box(update_flow::decode(PHP_200));
+            black_box(update_flow::decode(PHP_200, &mut buffers.customer));
         }
         "digest_md5" => {
             black_box(update_flow::digest(buffers, CHALLENGE_MD5));

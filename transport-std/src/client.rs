@@ -35,6 +35,7 @@ use crate::config::{Config, Credentials};
 use crate::error::{ConfigError, Error, ProtocolError, ProtocolErrorKind};
 use crate::exchange::{Received, build_agent, exchange};
 use crate::random::OsRandom;
+use crate::resolver::NameCache;
 
 /// A client of the customer API; see the [module docs](self).
 ///
@@ -57,6 +58,8 @@ use crate::random::OsRandom;
 /// ```
 pub struct Client {
     agent: Agent,
+    /// The agent's resolver cache, emptied when a connection fails.
+    names: NameCache,
     base: BaseUrl,
     /// The scheme, host and prefix, for error messages (no path, no id).
     target: String,
@@ -112,9 +115,10 @@ impl Client {
             }
             Credentials::None => {}
         }
-        let agent = build_agent(&config)?;
+        let (agent, names) = build_agent(&config)?;
         Ok(Client {
             agent,
+            names,
             target: base.url(""),
             base,
             client_id: config.client_id,
@@ -168,10 +172,7 @@ impl Client {
 
     /// `DELETE /partner/customer/{id}`.
     pub fn remove(&self, id: &str) -> Result<(), Error> {
-        match self.run(Operation::Remove { id })? {
-            Outcome::Removed => Ok(()),
-            Outcome::Customer(_) => Ok(()),
-        }
+        self.run(Operation::Remove { id }).map(|_| ())
     }
 
     /// How many HTTP requests this client has sent (every attempt and every
@@ -184,17 +185,14 @@ impl Client {
     }
 
     fn customer(&self, operation: Operation<'_>) -> Result<Customer, Error> {
-        match self.run(operation)? {
-            Outcome::Customer(customer) => Ok(customer),
-            Outcome::Removed => Err(Error::Protocol(ProtocolError::new(
-                ProtocolErrorKind::MalformedBody,
-                None,
-            ))),
-        }
+        self.run(operation)?.ok_or_else(|| {
+            Error::Protocol(ProtocolError::new(ProtocolErrorKind::MalformedBody, None))
+        })
     }
 
-    /// Drives one operation through the core's call to its end.
-    fn run(&self, operation: Operation<'_>) -> Result<Outcome, Error> {
+    /// Drives one operation through the core's call to its end; the record
+    /// for update, get and create, `None` for remove.
+    fn run(&self, operation: Operation<'_>) -> Result<Option<Customer>, Error> {
         // A panic in another operation leaves nothing half-done that matters:
         // the session is at worst cleared by the next challenge.
         let mut guard = self.state.lock().unwrap_or_else(PoisonError::into_inner);
@@ -261,16 +259,25 @@ impl Client {
                     };
                     match call.response(&response, rng) {
                         Ok(Step::SendAgain { delay_ms }) => delay_ms,
-                        Ok(Step::Done(outcome)) => return Ok(outcome),
+                        Ok(Step::Done(Outcome::Customer)) => {
+                            return Ok(Some(call.customer().clone()));
+                        }
+                        Ok(Step::Done(Outcome::Removed)) => return Ok(None),
                         Err(error) => {
                             return Err(final_error(error, call.requests_made()));
                         }
                     }
                 }
-                Err(failure) => match call.transport_failed(failure.kind, rng) {
+                Err(failure) => {
+                    if failure.could_not_connect() {
+                        // Perhaps the host moved: look it up again.
+                        self.names.forget();
+                    }
+                    match call.transport_failed(failure.kind, rng) {
                     FailureDecision::Retry { delay_ms } => delay_ms,
                     FailureDecision::GiveUp => return Err(failure.error),
-                },
+                    }
+                }
             };
             if delay_ms > 0 {
                 thread::sleep(Duration::from_millis(u64::from(delay_ms)));

@@ -168,13 +168,28 @@ pub fn decode_customer_response(
     body: &[u8],
     retry_after: Option<u32>,
 ) -> Result<Customer, ApiError> {
+    let mut customer = Customer::new();
+    decode_customer_response_into(status, body, retry_after, &mut customer)?;
+    Ok(customer)
+}
+
+/// [`decode_customer_response`] into a record the caller owns, so that no
+/// frame holds a `Customer` (3.5 KiB) by value: what a kiosk with a small
+/// task stack uses (the [`call`](crate::call) driver decodes into its
+/// [`CallBuffers`](crate::call::CallBuffers)). `out` is cleared first; after
+/// an error its contents are unspecified.
+pub fn decode_customer_response_into(
+    status: u16,
+    body: &[u8],
+    retry_after: Option<u32>,
+    out: &mut Customer,
+) -> Result<(), ApiError> {
     if !(200..=299).contains(&status) {
         return Err(status_error(status, body, retry_after));
     }
-    let mut customer = Customer::default();
-    let (envelope, data) = walk_envelope(body, |p| decode_customer(p, &mut customer))?;
-    verdict(envelope, data)?;
-    Ok(customer)
+    out.clear();
+    let (envelope, data) = walk_envelope(body, |p| decode_customer(p, out))?;
+    verdict(envelope, data)
 }
 
 /// Decodes the answer to Remove Customer (`DELETE`, inferred: its page is

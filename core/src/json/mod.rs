@@ -24,7 +24,10 @@ mod errors;
 mod parser;
 
 pub use encode::{MAX_CREATE_BODY_LEN, MAX_UPDATE_BODY_LEN, encode_create, encode_update};
-pub use envelope::{decode_customer_response, decode_remove_response, invalid_details};
+pub use envelope::{
+    decode_customer_response, decode_customer_response_into, decode_remove_response,
+    invalid_details,
+};
 pub use errors::{
     ApiError, DecodeError, EncodeError, FIELD_MESSAGE_CAPACITY, FIELD_NAME_CAPACITY, FieldMessage,
     InvalidDetails, MAX_FIELD_MESSAGES, ResponseField, SERVER_MESSAGE_CAPACITY, ServerMessage,

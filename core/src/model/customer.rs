@@ -70,6 +70,47 @@ pub struct Customer {
 }
 
 impl Customer {
+    /// A record with every field absent (`const`, so a buffer holding one
+    /// can live in a `static`).
+    pub const fn new() -> Self {
+        Customer {
+            id: None,
+            external_id: None,
+            company_id: None,
+            user_id: None,
+            firstname: None,
+            middlename: None,
+            lastname: None,
+            fullname: None,
+            email: None,
+            phone: None,
+            gender_text: None,
+            identity_number: None,
+            birthdate: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+
+    /// Sets every field to absent, in place.
+    pub fn clear(&mut self) {
+        self.id = None;
+        self.external_id = None;
+        self.company_id = None;
+        self.user_id = None;
+        self.firstname = None;
+        self.middlename = None;
+        self.lastname = None;
+        self.fullname = None;
+        self.email = None;
+        self.phone = None;
+        self.gender_text = None;
+        self.identity_number = None;
+        self.birthdate = None;
+        self.created_at = None;
+        self.updated_at = None;
+    }
+
     /// The gender as [`Gender`] when the server sent exactly `M` or `F`.
     pub fn gender(&self) -> Option<Gender> {
         self.gender_text.as_deref().and_then(Gender::from_code)

@@ -208,8 +208,8 @@ fn run(seed: u32) -> Option<()> {
         Step::Done(_) => return None,
     }
     match exchange(&mut call, &mut rng, ACCEPTED, &mut wire, &mut buf)? {
-        Step::Done(Outcome::Customer(record)) => {
-            (record.external_id.as_deref() == Some("MTD0018232")).then_some(())
+        Step::Done(Outcome::Customer) => {
+            (call.customer().external_id.as_deref() == Some("MTD0018232")).then_some(())
         }
         _ => None,
     }
