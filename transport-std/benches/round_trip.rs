@@ -3,14 +3,17 @@
 //!
 //! - `minted_client_update`: [`Client::update`] — the core's call (encode,
 //!   headers, decode of the 200) over the client's ureq agent;
-//! - `ureq_patch`: a bare ureq 3 agent (the client's settings) sending the
-//!   same pre-built body bytes and headers and reading the body into a
-//!   reused `Vec`;
-//! - `ureq_patch_without_timeouts`: the same agent without any timeout. ureq
-//!   3.5 resolves the host before every request, even on a pooled
-//!   connection, and with a timeout set it does so on a freshly spawned
-//!   thread; without one it resolves on the calling thread. The difference
-//!   to `ureq_patch` is that thread (the client sets timeouts, so it pays it);
+//! - `ureq_patch`: a bare ureq 3 agent (the client's settings, ureq's
+//!   default resolver) sending the same pre-built body bytes and headers
+//!   and reading the body into a reused `Vec`. ureq 3.5 resolves the host
+//!   before every request, even on a pooled connection, and with a timeout
+//!   set its default resolver does so on a freshly spawned thread;
+//! - `ureq_patch_ip_resolver`: the same agent with a resolver that turns the
+//!   IP literal into its address without a thread, as the client's own
+//!   resolver does (`src/resolver.rs`): the like-for-like baseline of the
+//!   client;
+//! - `ureq_patch_without_timeouts`: the default agent without any timeout,
+//!   so ureq resolves on the calling thread;
 //! - `raw_socket`: the floor — the pre-built request bytes written to a
 //!   `TcpStream`, the response read back whole.
 //!
@@ -41,7 +44,10 @@ use minted_connect_std::minted_connect_core::call::{
 use minted_connect_std::minted_connect_core::request::RequestSettings;
 use minted_connect_std::{Client, Config, CustomerInput, CustomerUpdate, ValidationProfile};
 use ureq::Agent;
-use ureq::config::AutoHeaderValue;
+use ureq::config::{AutoHeaderValue, Config as AgentConfig};
+use ureq::http::Uri;
+use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 /// The vendor's 200 response body, as PHP's `json_encode` sends it.
 const RECORD: &str = concat!(
@@ -181,6 +187,28 @@ fn raw_request(addr: SocketAddr, path: &str, headers: &[(&str, String)], body: &
     raw
 }
 
+/// Resolves an `ip:port` authority without a lookup or a thread: what the
+/// client's resolver does for the bench's `127.0.0.1` base URL.
+#[derive(Debug)]
+struct IpLiteralResolver;
+
+impl Resolver for IpLiteralResolver {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        _: &AgentConfig,
+        _: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let addr: SocketAddr = uri
+            .authority()
+            .and_then(|authority| authority.as_str().parse().ok())
+            .ok_or(ureq::Error::HostNotFound)?;
+        let mut addrs = self.empty();
+        addrs.push(addr);
+        Ok(addrs)
+    }
+}
+
 // Each contender is one named function that is never inlined, so that
 // `valgrind --tool=callgrind` can count its instructions per update.
 
@@ -245,15 +273,15 @@ fn round_trip(c: &mut Criterion) {
     assert_eq!(customer.external_id.as_deref(), Some(ID));
 
     // A bare ureq agent with the client's settings.
-    let agent: Agent = Agent::config_builder()
+    let agent_config = Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
         .user_agent(AutoHeaderValue::None)
         .accept(AutoHeaderValue::None)
         .accept_encoding(AutoHeaderValue::None)
         .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .new_agent();
+        .build();
+    let agent: Agent = agent_config.clone().new_agent();
     let bare = BareRequest {
         agent: &agent,
         url: &url,
@@ -263,6 +291,15 @@ fn round_trip(c: &mut Criterion) {
     let mut received = Vec::with_capacity(1024);
     assert_eq!(ureq_patch(&bare, &mut received), 200);
     assert_eq!(received, RECORD.as_bytes());
+
+    // The same with a thread-free resolver for the IP literal, as the
+    // client has.
+    let ip_agent = Agent::with_parts(agent_config, DefaultConnector::default(), IpLiteralResolver);
+    let ip_resolved = BareRequest {
+        agent: &ip_agent,
+        ..bare
+    };
+    assert_eq!(ureq_patch(&ip_resolved, &mut received), 200);
 
     // The same without any timeout: ureq 3 then resolves the host on the
     // calling thread instead of spawning a resolver thread per request.
@@ -313,6 +350,11 @@ fn round_trip(c: &mut Criterion) {
         b.iter(|| ureq_patch(black_box(&bare), &mut received))
     });
     kept_alive("the bare ureq agent", before);
+    let before = CONNECTIONS.load(Ordering::SeqCst);
+    group.bench_function("ureq_patch_ip_resolver", |b| {
+        b.iter(|| ureq_patch(black_box(&ip_resolved), &mut received))
+    });
+    kept_alive("the bare ureq agent with the IP resolver", before);
     let before = CONNECTIONS.load(Ordering::SeqCst);
     group.bench_function("ureq_patch_without_timeouts", |b| {
         b.iter(|| ureq_patch(black_box(&untimed), &mut received))

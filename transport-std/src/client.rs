@@ -274,8 +274,8 @@ impl Client {
                         self.names.forget();
                     }
                     match call.transport_failed(failure.kind, rng) {
-                    FailureDecision::Retry { delay_ms } => delay_ms,
-                    FailureDecision::GiveUp => return Err(failure.error),
+                        FailureDecision::Retry { delay_ms } => delay_ms,
+                        FailureDecision::GiveUp => return Err(failure.error),
                     }
                 }
             };

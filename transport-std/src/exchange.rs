@@ -6,7 +6,9 @@
 //! as responses (`http_status_as_error(false)`), **no redirects followed**
 //! (`max_redirects(0)`: a 3xx reaches the core as an unexpected status, so
 //! `Authorization` can never travel to another host), no automatic
-//! `User-Agent`/`Accept` (the core sends its own), finite timeouts.
+//! `User-Agent`/`Accept` (the core sends its own), finite timeouts, and
+//! the [`NameCache`] resolver (IP literals need no lookup, names are looked
+//! up once a minute instead of on a new thread before every request).
 
 use std::io::{self, Read};
 use std::sync::Arc;
@@ -15,15 +17,18 @@ use minted_connect_core::call::{Request, TransportFailure};
 use minted_connect_core::request::Method;
 use ureq::config::AutoHeaderValue;
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
+use ureq::unversioned::transport::DefaultConnector;
 use ureq::{Agent, Proxy, RequestBuilder, Timeout};
 
 use crate::config::{Config, RootCertificate};
 use crate::error::{
     ConfigError, Error, ProtocolError, ProtocolErrorKind, TransportError, TransportErrorKind,
 };
+use crate::resolver::{NameCache, is_lookup_error};
 
-/// Builds the one agent of a client.
-pub(crate) fn build_agent(config: &Config) -> Result<Agent, ConfigError> {
+/// Builds the one agent of a client, and returns the handle of its
+/// resolver's cache with it.
+pub(crate) fn build_agent(config: &Config) -> Result<(Agent, NameCache), ConfigError> {
     let mut tls = TlsConfig::builder();
     if !config.root_certificates.is_empty() {
         let roots = read_root_certificates(&config.root_certificates)?;
@@ -33,7 +38,7 @@ pub(crate) fn build_agent(config: &Config) -> Result<Agent, ConfigError> {
         Some(url) => Some(Proxy::new(url).map_err(|e| ConfigError::Proxy(Box::new(e)))?),
         None => None,
     };
-    Ok(Agent::config_builder()
+    let agent_config = Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
         .max_redirects_will_error(false)
@@ -45,8 +50,10 @@ pub(crate) fn build_agent(config: &Config) -> Result<Agent, ConfigError> {
         .timeout_connect(Some(config.connect_timeout))
         .timeout_global(Some(config.timeout))
         .tls_config(tls.build())
-        .build()
-        .new_agent())
+        .build();
+    let names = NameCache::new();
+    let agent = Agent::with_parts(agent_config, DefaultConnector::default(), names.clone());
+    Ok((agent, names))
 }
 
 fn read_root_certificates(
@@ -92,6 +99,19 @@ pub(crate) struct Received {
 pub(crate) struct Failure {
     pub(crate) kind: TransportFailure,
     pub(crate) error: Error,
+}
+
+impl Failure {
+    /// No connection could be made (refused, unreachable, connect timeout):
+    /// the host's cached addresses may be stale.
+    pub(crate) fn could_not_connect(&self) -> bool {
+        self.kind == TransportFailure::NotSent
+            && matches!(
+                &self.error,
+                Error::Transport(error)
+                    if matches!(error.kind(), TransportErrorKind::Connect | TransportErrorKind::Timeout)
+            )
+    }
 }
 
 /// Sends `request` to `url` and reads the response body into `body`
@@ -185,6 +205,7 @@ fn map_send_error(error: ureq::Error, target: &str) -> Failure {
         ureq::Error::ConnectProxyFailed(_) | ureq::Error::InvalidProxyUrl => {
             (NotSent, TransportErrorKind::Proxy)
         }
+        ureq::Error::Io(io) if is_lookup_error(io) => (NotSent, TransportErrorKind::Dns),
         ureq::Error::Io(io) if is_tls_error(io) => (NotSent, TransportErrorKind::Tls),
         ureq::Error::Io(io) if is_connect_error(io.kind()) => {
             (NotSent, TransportErrorKind::Connect)

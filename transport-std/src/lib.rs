@@ -50,6 +50,7 @@ mod config;
 mod error;
 mod exchange;
 mod random;
+mod resolver;
 
 pub use client::Client;
 pub use config::{
