@@ -975,6 +975,25 @@ mod tests {
         r#"Digest realm="minted-sandbox", nonce="n1", algorithm=MD5, qop="auth", opaque="o""#;
     const STALE: &str = r#"Digest realm="minted-sandbox", nonce="n2", algorithm=MD5, qop="auth", opaque="o", stale=true"#;
 
+    /// A call with the default retry policy.
+    fn start<'c>(
+        operation: Operation<'c>,
+        settings: &'c RequestSettings<'c>,
+        authentication: Authentication<'c>,
+        session: &'c mut DigestSession,
+        buffers: &'c mut CallBuffers,
+    ) -> Call<'c> {
+        Call::new(
+            operation,
+            settings,
+            authentication,
+            session,
+            RetryPolicy::new(),
+            buffers,
+        )
+        .unwrap()
+    }
+
     fn update() -> CustomerUpdate {
         let input = CustomerInput {
             firstname: Some("Mehmet"),
@@ -1039,7 +1058,7 @@ mod tests {
         let mut session = DigestSession::new();
         let mut buffers = CallBuffers::new();
         let mut rng = Counter(1);
-        let mut call = Call::new(
+        let mut call = start(
             Operation::Update {
                 id: "MTD 1",
                 customer: &customer,
@@ -1047,10 +1066,8 @@ mod tests {
             &settings,
             Authentication::Preset("Bearer abc"),
             &mut session,
-            RetryPolicy::new(),
             &mut buffers,
-        )
-        .unwrap();
+        );
         let sent = take(&mut call, &mut rng);
         assert_eq!(sent.method, "PATCH");
         assert_eq!(sent.path, "/partner/customer/MTD%201");
@@ -1086,15 +1103,13 @@ mod tests {
         for operation in [Operation::Get { id: "x1" }, Operation::Remove { id: "x1" }] {
             let mut session = DigestSession::new();
             let mut buffers = CallBuffers::new();
-            let mut call = Call::new(
+            let mut call = start(
                 operation,
                 &settings,
                 Authentication::None,
                 &mut session,
-                RetryPolicy::new(),
                 &mut buffers,
-            )
-            .unwrap();
+            );
             let sent = take(&mut call, &mut Counter(1));
             assert!(sent.body.is_empty());
             assert!(sent.header("Content-Length").is_none());
@@ -1120,17 +1135,15 @@ mod tests {
         let settings = RequestSettings::new();
         let mut session = DigestSession::new();
         let mut buffers = CallBuffers::new();
-        let mut call = Call::new(
+        let mut call = start(
             Operation::Create {
                 customer: &customer,
             },
             &settings,
             Authentication::None,
             &mut session,
-            RetryPolicy::new(),
             &mut buffers,
-        )
-        .unwrap();
+        );
         let sent = take(&mut call, &mut Counter(1));
         assert_eq!(
             (sent.method, sent.path.as_str()),
@@ -1207,7 +1220,7 @@ mod tests {
         let mut total = 0;
         let mut ncs = StdVec::new();
         for i in 0..5 {
-            let mut call = Call::new(
+            let mut call = start(
                 Operation::Update {
                     id: "MTD0018232",
                     customer: &customer,
@@ -1215,10 +1228,8 @@ mod tests {
                 &settings,
                 DIGEST,
                 &mut session,
-                RetryPolicy::new(),
                 &mut buffers,
-            )
-            .unwrap();
+            );
             let sent = take(&mut call, &mut rng);
             if i == 0 {
                 assert!(sent.header("Authorization").is_none());
@@ -1256,7 +1267,7 @@ mod tests {
         let mut session = DigestSession::new();
         let mut buffers = CallBuffers::new();
         let mut rng = Counter(3);
-        let mut call = Call::new(
+        let mut call = start(
             Operation::Update {
                 id: "MTD0018232",
                 customer: &customer,
@@ -1264,10 +1275,8 @@ mod tests {
             &settings,
             DIGEST,
             &mut session,
-            RetryPolicy::new(),
             &mut buffers,
-        )
-        .unwrap();
+        );
         take(&mut call, &mut rng);
         call.response(&challenge(401, &[CHALLENGE]), &mut rng)
             .unwrap();
@@ -1297,7 +1306,7 @@ mod tests {
         let mut session = DigestSession::new();
         let mut buffers = CallBuffers::new();
         let mut rng = Counter(3);
-        let mut call = Call::new(
+        let mut call = start(
             Operation::Update {
                 id: "MTD0018232",
                 customer: &customer,
@@ -1305,10 +1314,8 @@ mod tests {
             &settings,
             DIGEST,
             &mut session,
-            RetryPolicy::new(),
             &mut buffers,
-        )
-        .unwrap();
+        );
         take(&mut call, &mut rng);
         call.response(&challenge(401, &[CHALLENGE]), &mut rng)
             .unwrap();
@@ -1332,15 +1339,13 @@ mod tests {
         let mut rng = Counter(3);
         // Prime the session.
         {
-            let mut call = Call::new(
+            let mut call = start(
                 Operation::Get { id: "a1" },
                 &settings,
                 DIGEST,
                 &mut session,
-                RetryPolicy::new(),
                 &mut buffers,
-            )
-            .unwrap();
+            );
             take(&mut call, &mut rng);
             call.response(&challenge(401, &[CHALLENGE]), &mut rng)
                 .unwrap();
@@ -1348,15 +1353,13 @@ mod tests {
             call.response(&Response::new(200, RECORD), &mut rng)
                 .unwrap();
         }
-        let mut call = Call::new(
+        let mut call = start(
             Operation::Get { id: "a1" },
             &settings,
             DIGEST,
             &mut session,
-            RetryPolicy::new(),
             &mut buffers,
-        )
-        .unwrap();
+        );
         let sent = take(&mut call, &mut rng);
         assert!(sent.header("Authorization").is_some());
         // The server forgot the nonce and says nothing about staleness.
@@ -1382,15 +1385,13 @@ mod tests {
         let mut session = DigestSession::new();
         let mut buffers = CallBuffers::new();
         let mut rng = Counter(3);
-        let mut call = Call::new(
+        let mut call = start(
             Operation::Get { id: "a1" },
             &settings,
             DIGEST,
             &mut session,
-            RetryPolicy::new(),
             &mut buffers,
-        )
-        .unwrap();
+        );
         let mut outcome = None;
         for _ in 0..10 {
             take(&mut call, &mut rng);
@@ -1415,15 +1416,13 @@ mod tests {
         let mut session = DigestSession::new();
         let mut buffers = CallBuffers::new();
         let mut rng = Counter(3);
-        let mut call = Call::new(
+        let mut call = start(
             Operation::Get { id: "a1" },
             &settings,
             DIGEST,
             &mut session,
-            RetryPolicy::new(),
             &mut buffers,
-        )
-        .unwrap();
+        );
         take(&mut call, &mut rng);
         let error = call
             .response(&challenge(401, &[r#"Basic realm="x""#]), &mut rng)
@@ -1449,15 +1448,13 @@ mod tests {
             let mut session = DigestSession::new();
             let mut buffers = CallBuffers::new();
             let mut rng = Counter(3);
-            let mut call = Call::new(
+            let mut call = start(
                 Operation::Get { id: "a1" },
                 &settings,
                 auth,
                 &mut session,
-                RetryPolicy::new(),
                 &mut buffers,
-            )
-            .unwrap();
+            );
             take(&mut call, &mut rng);
             let error = call
                 .response(&Response::new(status, b""), &mut rng)
@@ -1615,15 +1612,13 @@ mod tests {
             let mut session = DigestSession::new();
             let mut buffers = CallBuffers::new();
             let mut rng = Counter(5);
-            let mut call = Call::new(
+            let mut call = start(
                 operation,
                 &settings,
                 Authentication::None,
                 &mut session,
-                RetryPolicy::new(),
                 &mut buffers,
-            )
-            .unwrap();
+            );
             take(&mut call, &mut rng);
             let decision = call.transport_failed(failure, &mut rng);
             assert_eq!(
@@ -1677,15 +1672,13 @@ mod tests {
         let mut session = DigestSession::new();
         let mut buffers = CallBuffers::new();
         let mut rng = Counter(3);
-        let mut call = Call::new(
+        let mut call = start(
             Operation::Create { customer: &create },
             &settings,
             Authentication::None,
             &mut session,
-            RetryPolicy::new(),
             &mut buffers,
-        )
-        .unwrap();
+        );
         take(&mut call, &mut rng);
         let error = call
             .response(&Response::new(503, b""), &mut rng)
