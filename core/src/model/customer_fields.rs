@@ -27,6 +27,22 @@ pub(crate) struct CustomerFields {
 }
 
 impl CustomerFields {
+    /// Every field empty or absent: the blank that validation fills in
+    /// place (it is never handed out unfilled).
+    pub(crate) const fn empty() -> Self {
+        CustomerFields {
+            firstname: String::new(),
+            middlename: None,
+            lastname: String::new(),
+            fullname: None,
+            email: String::new(),
+            phone: String::new(),
+            gender: None,
+            identity_number: String::new(),
+            birthdate: None,
+        }
+    }
+
     /// Writes the fields into a `debug_struct`, masking personal data.
     pub(crate) fn debug_fields(&self, s: &mut fmt::DebugStruct<'_, '_>) {
         let birthdate = self.birthdate.map(Date::to_ascii);

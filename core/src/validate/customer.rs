@@ -13,38 +13,54 @@ use super::text::{check_fullname, check_name, limit, parse_gender, trim_optional
 use crate::model::customer_fields::CustomerFields;
 use crate::model::{CustomerCreate, CustomerUpdate};
 
-/// Copies a checked value into its fixed-capacity field. Cannot fail after
-/// the field's rule passed (capacities are limit × 4 bytes); reported as
-/// too long rather than panicking if it ever did.
-fn store<const N: usize>(field: Field, value: &str) -> Result<String<N>, FieldError> {
-    String::try_from(value).map_err(|_| FieldError::new(field, Rule::TooLong { max: limit(N / 4) }))
+/// Copies a checked value into its fixed-capacity field, in place. Cannot
+/// fail after the field's rule passed (capacities are limit × 4 bytes);
+/// reported as too long rather than panicking if it ever did.
+fn store<const N: usize>(
+    slot: &mut String<N>,
+    field: Field,
+    value: &str,
+) -> Result<(), FieldError> {
+    slot.clear();
+    slot.push_str(value)
+        .map_err(|_| FieldError::new(field, Rule::TooLong { max: limit(N / 4) }))
 }
 
-/// Records the failure, if any, and passes the success on.
-fn note<T>(errors: &mut ValidationErrors, result: Result<T, FieldError>) -> Option<T> {
-    result.map_err(|error| errors.push(error)).ok()
+/// Records the failure, if any.
+fn note(errors: &mut ValidationErrors, result: Result<(), FieldError>) {
+    if let Err(error) = result {
+        errors.push(error);
+    }
 }
 
+/// Trims and checks a required value and writes it into `slot`.
 fn required<const N: usize>(
+    slot: &mut String<N>,
     field: Field,
     raw: Option<&str>,
     check: impl FnOnce(&str) -> Result<(), Rule>,
-) -> Result<String<N>, FieldError> {
+) -> Result<(), FieldError> {
     let value = trim_required(field, raw)?;
     check(value).map_err(|rule| FieldError::new(field, rule))?;
-    store(field, value)
+    store(slot, field, value)
 }
 
+/// Trims and checks an optional value and writes it into `slot` (`None`
+/// when absent).
 fn optional<const N: usize>(
+    slot: &mut Option<String<N>>,
     field: Field,
     raw: Option<&str>,
     check: impl FnOnce(&str) -> Result<(), Rule>,
-) -> Result<Option<String<N>>, FieldError> {
+) -> Result<(), FieldError> {
     match trim_optional(raw) {
-        None => Ok(None),
+        None => {
+            *slot = None;
+            Ok(())
+        }
         Some(value) => {
             check(value).map_err(|rule| FieldError::new(field, rule))?;
-            store(field, value).map(Some)
+            store(slot.insert(String::new()), field, value)
         }
     }
 }
@@ -60,55 +76,72 @@ fn optional_parsed<T>(
         .map_err(|rule| FieldError::new(field, rule))
 }
 
-/// Checks every customer field, recording each failure; `None` if any failed.
+/// Checks every customer field and writes it into `fields` in place (no
+/// copy of the 2.9 KiB body), recording each failure. `fields` is
+/// meaningful only if no failure was recorded.
 fn validate_fields(
+    fields: &mut CustomerFields,
     input: &CustomerInput<'_>,
     profile: ValidationProfile,
     errors: &mut ValidationErrors,
-) -> Option<CustomerFields> {
-    let firstname = note(
+) {
+    let f = fields;
+    note(
         errors,
-        required(Field::Firstname, input.firstname, check_name),
+        required(
+            &mut f.firstname,
+            Field::Firstname,
+            input.firstname,
+            check_name,
+        ),
     );
-    let middlename = note(
+    note(
         errors,
-        optional(Field::Middlename, input.middlename, check_name),
+        optional(
+            &mut f.middlename,
+            Field::Middlename,
+            input.middlename,
+            check_name,
+        ),
     );
-    let lastname = note(
+    note(
         errors,
-        required(Field::Lastname, input.lastname, check_name),
+        required(&mut f.lastname, Field::Lastname, input.lastname, check_name),
     );
-    let fullname = note(
+    note(
         errors,
-        optional(Field::Fullname, input.fullname, check_fullname),
+        optional(
+            &mut f.fullname,
+            Field::Fullname,
+            input.fullname,
+            check_fullname,
+        ),
     );
-    let email = note(errors, required(Field::Email, input.email, check_email));
-    let phone = note(errors, required(Field::Phone, input.phone, check_phone));
-    let gender = note(
+    note(
         errors,
-        optional_parsed(Field::Gender, input.gender, parse_gender),
+        required(&mut f.email, Field::Email, input.email, check_email),
     );
-    let identity_number = note(
+    note(
         errors,
-        required(Field::IdentityNumber, input.identity_number, |v| {
-            check_identity_number(v, profile)
-        }),
+        required(&mut f.phone, Field::Phone, input.phone, check_phone),
     );
-    let birthdate = note(
+    match optional_parsed(Field::Gender, input.gender, parse_gender) {
+        Ok(gender) => f.gender = gender,
+        Err(error) => errors.push(error),
+    }
+    note(
         errors,
-        optional_parsed(Field::Birthdate, input.birthdate, parse_birthdate),
+        required(
+            &mut f.identity_number,
+            Field::IdentityNumber,
+            input.identity_number,
+            |v| check_identity_number(v, profile),
+        ),
     );
-    Some(CustomerFields {
-        firstname: firstname?,
-        middlename: middlename?,
-        lastname: lastname?,
-        fullname: fullname?,
-        email: email?,
-        phone: phone?,
-        gender: gender?,
-        identity_number: identity_number?,
-        birthdate: birthdate?,
-    })
+    match optional_parsed(Field::Birthdate, input.birthdate, parse_birthdate) {
+        Ok(birthdate) => f.birthdate = birthdate,
+        Err(error) => errors.push(error),
+    }
 }
 
 impl CustomerUpdate {
@@ -140,13 +173,19 @@ impl CustomerUpdate {
         profile: ValidationProfile,
     ) -> Result<CustomerUpdate, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        match validate_fields(input, profile, &mut errors) {
-            Some(fields) if errors.is_empty() => Ok(CustomerUpdate {
-                fields,
-                clear_middlename: false,
-            }),
-            _ => Err(errors),
+        // Built where it is returned: the body is filled in place, and only
+        // replaced by the errors if a field failed.
+        let mut result = Ok(CustomerUpdate {
+            fields: CustomerFields::empty(),
+            clear_middlename: false,
+        });
+        if let Ok(update) = &mut result {
+            validate_fields(&mut update.fields, input, profile, &mut errors);
         }
+        if !errors.is_empty() {
+            result = Err(errors);
+        }
+        result
     }
 }
 
@@ -169,17 +208,25 @@ impl CustomerCreate {
         profile: ValidationProfile,
     ) -> Result<CustomerCreate, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let external_id = note(
-            &mut errors,
-            required(Field::ExternalId, input.external_id, check_external_id),
-        );
-        let fields = validate_fields(&input.customer, profile, &mut errors);
-        match (external_id, fields) {
-            (Some(external_id), Some(fields)) if errors.is_empty() => Ok(CustomerCreate {
-                external_id,
-                fields,
-            }),
-            _ => Err(errors),
+        let mut result = Ok(CustomerCreate {
+            external_id: String::new(),
+            fields: CustomerFields::empty(),
+        });
+        if let Ok(create) = &mut result {
+            note(
+                &mut errors,
+                required(
+                    &mut create.external_id,
+                    Field::ExternalId,
+                    input.external_id,
+                    check_external_id,
+                ),
+            );
+            validate_fields(&mut create.fields, &input.customer, profile, &mut errors);
         }
+        if !errors.is_empty() {
+            result = Err(errors);
+        }
+        result
     }
 }

@@ -13,15 +13,31 @@ use crate::model::Date;
 /// assert_eq!(parse_birthdate("31-01-1970"), Err(Rule::InvalidDate));
 /// ```
 pub fn parse_birthdate(value: &str) -> Result<Date, Rule> {
-    if scan(value).control {
-        return Err(Rule::ControlCharacter);
-    }
-    Date::parse(value).map_err(|_| Rule::InvalidDate)
+    // A date that parses is ten digits and hyphens: no control character.
+    Date::parse(value).map_err(|_| {
+        if scan(value).control {
+            Rule::ControlCharacter
+        } else {
+            Rule::InvalidDate
+        }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn matches_the_checks_in_order(value in "[0-9\\-\u{0}\u{85}a]{8,11}") {
+            let expected = if scan(&value).control {
+                Err(Rule::ControlCharacter)
+            } else {
+                Date::parse(&value).map_err(|_| Rule::InvalidDate)
+            };
+            proptest::prop_assert_eq!(parse_birthdate(&value), expected);
+        }
+    }
 
     #[test]
     fn calendar_dates() {

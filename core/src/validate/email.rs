@@ -36,6 +36,18 @@ fn is_label_char(c: char) -> bool {
 /// assert_eq!(check_email("a..b@example.com"), Err(Rule::InvalidEmail));
 /// ```
 pub fn check_email(value: &str) -> Result<(), Rule> {
+    // The usual case first: a valid ASCII address is made of `atext`, label
+    // characters, dots and one `@`, so it has no control character and one
+    // code point per byte.
+    if ascii_email_ok(value.as_bytes()) {
+        return if value.len() > EMAIL_MAX_CHARS {
+            Err(Rule::TooLong {
+                max: limit(EMAIL_MAX_CHARS),
+            })
+        } else {
+            Ok(())
+        };
+    }
     let whole = scan(value);
     if whole.control {
         return Err(Rule::ControlCharacter);
@@ -45,9 +57,110 @@ pub fn check_email(value: &str) -> Result<(), Rule> {
             max: limit(EMAIL_MAX_CHARS),
         });
     }
-    let (local, domain) = value.split_once('@').ok_or(Rule::InvalidEmail)?;
+    // An ASCII address (one code point per byte) was refused above.
+    if whole.chars != value.len() && general_email_ok(value) {
+        Ok(())
+    } else {
+        Err(Rule::InvalidEmail)
+    }
+}
+
+/// RFC 5322 `atext` (ASCII): letters, digits and ``!#$%&'*+-/=?^_`{|}~``.
+const ATEXT: u8 = 1;
+/// A domain label's ASCII characters: letters, digits and `-`.
+const LABEL: u8 = 2;
+
+/// The classes of every byte: [`ATEXT`], [`LABEL`], both or none (every
+/// byte above 0x7F).
+// Indexing in a constant is checked at compile time: it cannot panic at run
+// time.
+#[allow(clippy::indexing_slicing)]
+const CLASSES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut byte = 0usize;
+    while byte < 128 {
+        table[byte] = match byte as u8 {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' => ATEXT | LABEL,
+            b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'/' | b'=' | b'?' | b'^'
+            | b'_' | b'`' | b'{' | b'|' | b'}' | b'~' => ATEXT,
+            _ => 0,
+        };
+        byte += 1;
+    }
+    table
+};
+
+/// Whether `byte` is in `class`.
+#[inline]
+fn is(class: u8, byte: u8) -> bool {
+    CLASSES.get(usize::from(byte)).copied().unwrap_or(0) & class != 0
+}
+
+/// The address rule in one pass over the bytes, for ASCII addresses: the
+/// same answer as [`general_email_ok`] for any ASCII value (whose
+/// code-point counts are byte counts), and `false` for any other (a byte
+/// above 0x7F is in no class).
+fn ascii_email_ok(bytes: &[u8]) -> bool {
+    // The local part up to the first `@`, checked as it is found: a
+    // dot-atom of 1–64 bytes, atoms of `atext` between single dots.
+    // `after_dot`: a dot here would be leading or doubled.
+    let mut after_dot = true;
+    let mut at = None;
+    for (index, &byte) in bytes.iter().enumerate() {
+        if is(ATEXT, byte) {
+            after_dot = false;
+        } else if byte == b'.' && !after_dot {
+            after_dot = true;
+        } else if byte == b'@' {
+            at = Some(index);
+            break;
+        } else {
+            return false;
+        }
+    }
+    let Some(at) = at else {
+        return false;
+    };
+    (1..=EMAIL_LOCAL_MAX_CHARS).contains(&at)
+        && !after_dot
+        && ascii_domain_ok(bytes.get(at + 1..).unwrap_or_default())
+}
+
+/// Labels of 1–63 letters, digits and hyphens, not starting or ending with a
+/// hyphen, between single dots (a second `@` is not a label character).
+fn ascii_domain_ok(domain: &[u8]) -> bool {
+    let mut label_len = 0usize;
+    let mut previous = b'.';
+    for &byte in domain {
+        if byte == b'.' {
+            if label_len == 0 || previous == b'-' {
+                return false;
+            }
+            label_len = 0;
+        } else if is(LABEL, byte) {
+            if label_len == 0 && byte == b'-' {
+                return false;
+            }
+            label_len += 1;
+            if label_len > EMAIL_LABEL_MAX_CHARS {
+                return false;
+            }
+        } else {
+            return false;
+        }
+        previous = byte;
+    }
+    label_len != 0 && previous != b'-'
+}
+
+/// The address rule for any address (after the control and length checks),
+/// by code points.
+fn general_email_ok(value: &str) -> bool {
+    let Some((local, domain)) = value.split_once('@') else {
+        return false;
+    };
     if domain.contains('@') {
-        return Err(Rule::InvalidEmail);
+        return false;
     }
     let local_ok = !local.is_empty()
         && local.chars().count() <= EMAIL_LOCAL_MAX_CHARS
@@ -62,11 +175,7 @@ pub fn check_email(value: &str) -> Result<(), Rule> {
                 && !label.ends_with('-')
                 && label.chars().all(is_label_char)
         });
-    if local_ok && domain_ok {
-        Ok(())
-    } else {
-        Err(Rule::InvalidEmail)
-    }
+    local_ok && domain_ok
 }
 
 #[cfg(test)]
@@ -76,6 +185,69 @@ mod tests {
     extern crate std;
     use std::format;
     use std::string::String;
+
+    /// The rule as it was written first: scan, then by code points.
+    fn check_email_reference(value: &str) -> Result<(), Rule> {
+        let whole = scan(value);
+        if whole.control {
+            return Err(Rule::ControlCharacter);
+        }
+        if whole.chars > EMAIL_MAX_CHARS {
+            return Err(Rule::TooLong {
+                max: limit(EMAIL_MAX_CHARS),
+            });
+        }
+        if general_email_ok(value) {
+            Ok(())
+        } else {
+            Err(Rule::InvalidEmail)
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_path_matches_the_general_rule(value in crate::validate::text::tricky_string(30)) {
+            proptest::prop_assert_eq!(check_email(&value), check_email_reference(&value));
+        }
+
+        #[test]
+        fn ascii_addresses_match_the_general_rule(
+            value in "[a-c.@\\-+_~!]{0,12}(@[a-c0-9.\\-]{0,8})?",
+        ) {
+            proptest::prop_assert_eq!(check_email(&value), check_email_reference(&value));
+        }
+    }
+
+    #[test]
+    fn long_ascii_addresses_match_the_general_rule() {
+        for value in [
+            format!("{}@b.c", "a".repeat(64)),
+            format!("{}@b.c", "a".repeat(65)),
+            format!("a@{}.c", "b".repeat(63)),
+            format!("a@{}.c", "b".repeat(64)),
+            format!(
+                "{}@{}.{}.{}.e",
+                "a".repeat(64),
+                "b".repeat(63),
+                "c".repeat(63),
+                "d".repeat(60)
+            ),
+            format!(
+                "{}@{}.{}.{}.e",
+                "a".repeat(64),
+                "b".repeat(63),
+                "c".repeat(63),
+                "d".repeat(59)
+            ),
+            format!("{}.@{}", "a".repeat(64), "b".repeat(300)),
+        ] {
+            assert_eq!(
+                check_email(&value),
+                check_email_reference(&value),
+                "{value}"
+            );
+        }
+    }
 
     #[test]
     fn accepts() {

@@ -38,4 +38,6 @@ pub use external_id::{check_external_id, validate_external_customer_id};
 pub use identity::{check_identity_number, is_valid_tc_kimlik};
 pub use input::{CreateInput, CustomerInput, ValidationProfile};
 pub use phone::check_phone;
+#[cfg(test)]
+pub(crate) use text::tricky_string as tricky_string_for_tests;
 pub use text::{check_fullname, check_name, parse_gender, trim_optional, trim_required};

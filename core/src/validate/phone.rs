@@ -15,34 +15,90 @@ use crate::model::{PHONE_MAX_CHARS, PHONE_MAX_DIGITS, PHONE_MIN_DIGITS};
 /// assert_eq!(check_phone("12345"), Err(Rule::InvalidPhone));
 /// ```
 pub fn check_phone(value: &str) -> Result<(), Rule> {
-    let whole = scan(value);
-    if whole.control {
-        return Err(Rule::ControlCharacter);
-    }
-    if whole.chars > PHONE_MAX_CHARS {
-        return Err(Rule::TooLong {
-            max: limit(PHONE_MAX_CHARS),
+    // The usual case first: only digits and separators after the `+`, so
+    // ASCII without controls, one code point per byte.
+    let Some(digits) = count_digits(value) else {
+        // Something else: the rules in their order (control, length, form).
+        let whole = scan(value);
+        return Err(if whole.control {
+            Rule::ControlCharacter
+        } else if whole.chars > PHONE_MAX_CHARS {
+            Rule::TooLong {
+                max: limit(PHONE_MAX_CHARS),
+            }
+        } else {
+            Rule::InvalidPhone
         });
-    }
-    let rest = value.strip_prefix('+').unwrap_or(value);
-    let mut digits = 0usize;
-    for byte in rest.bytes() {
-        match byte {
-            b'0'..=b'9' => digits = digits.saturating_add(1),
-            b' ' | b'-' | b'(' | b')' => {}
-            _ => return Err(Rule::InvalidPhone),
-        }
-    }
-    if (PHONE_MIN_DIGITS..=PHONE_MAX_DIGITS).contains(&digits) {
+    };
+    if value.len() > PHONE_MAX_CHARS {
+        Err(Rule::TooLong {
+            max: limit(PHONE_MAX_CHARS),
+        })
+    } else if (PHONE_MIN_DIGITS..=PHONE_MAX_DIGITS).contains(&digits) {
         Ok(())
     } else {
         Err(Rule::InvalidPhone)
     }
 }
 
+/// The digits of an optional `+` followed by digits and separators (space,
+/// hyphen, parentheses); `None` if any other byte occurs.
+fn count_digits(value: &str) -> Option<usize> {
+    let rest = value.strip_prefix('+').unwrap_or(value);
+    let mut digits = 0usize;
+    for byte in rest.bytes() {
+        match byte {
+            // At most one per byte: cannot overflow.
+            b'0'..=b'9' => digits += 1,
+            b' ' | b'-' | b'(' | b')' => {}
+            _ => return None,
+        }
+    }
+    Some(digits)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The rule as it was written first: scan, then the bytes.
+    fn check_phone_reference(value: &str) -> Result<(), Rule> {
+        let whole = scan(value);
+        if whole.control {
+            return Err(Rule::ControlCharacter);
+        }
+        if whole.chars > PHONE_MAX_CHARS {
+            return Err(Rule::TooLong {
+                max: limit(PHONE_MAX_CHARS),
+            });
+        }
+        let rest = value.strip_prefix('+').unwrap_or(value);
+        let mut digits = 0usize;
+        for byte in rest.bytes() {
+            match byte {
+                b'0'..=b'9' => digits += 1,
+                b' ' | b'-' | b'(' | b')' => {}
+                _ => return Err(Rule::InvalidPhone),
+            }
+        }
+        if (PHONE_MIN_DIGITS..=PHONE_MAX_DIGITS).contains(&digits) {
+            Ok(())
+        } else {
+            Err(Rule::InvalidPhone)
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_path_matches_the_rules_in_order(value in crate::validate::text::tricky_string(40)) {
+            proptest::prop_assert_eq!(check_phone(&value), check_phone_reference(&value));
+        }
+
+        #[test]
+        fn phone_shaped_values_match(value in "[+]?[0-9 ()\\-]{0,40}[a\t]?") {
+            proptest::prop_assert_eq!(check_phone(&value), check_phone_reference(&value));
+        }
+    }
 
     #[test]
     fn digits_and_separators() {
