@@ -189,6 +189,44 @@ impl CustomerUpdate {
     }
 }
 
+impl CustomerUpdate {
+    /// [`CustomerUpdate::validate`] into a body the caller owns (a `static`
+    /// or a long-lived buffer on a kiosk), so that the 2.9 KiB body is never
+    /// returned or moved through the stack. On error `out` holds an
+    /// unspecified mix of the new values and must not be sent.
+    ///
+    /// ```
+    /// use minted_connect_core::model::CustomerUpdate;
+    /// use minted_connect_core::validate::{CustomerInput, ValidationProfile};
+    ///
+    /// let input = CustomerInput {
+    ///     firstname: Some("Mehmet"), lastname: Some("Gülbilge"),
+    ///     email: Some("mehmet@example.com"), phone: Some("+90 532 280 80 35"),
+    ///     identity_number: Some("12345677938"), ..CustomerInput::default()
+    /// };
+    /// let mut body = CustomerUpdate::validate(&input, ValidationProfile::Lenient)?;
+    /// let other = CustomerInput { firstname: Some("Ahmet"), ..input };
+    /// CustomerUpdate::validate_into(&other, ValidationProfile::Lenient, &mut body)?;
+    /// assert_eq!(body.firstname(), "Ahmet");
+    /// # Ok::<(), minted_connect_core::validate::ValidationErrors>(())
+    /// ```
+    pub fn validate_into(
+        input: &CustomerInput<'_>,
+        profile: ValidationProfile,
+        out: &mut CustomerUpdate,
+    ) -> Result<(), ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        out.fields = CustomerFields::empty();
+        out.clear_middlename = false;
+        validate_fields(&mut out.fields, input, profile, &mut errors);
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
 impl CustomerCreate {
     /// Checks `input` (the `external_id` rule plus every rule of an update:
     /// see [`CustomerCreate`] for why the same fields are required) and
