@@ -70,10 +70,10 @@ impl<'a> ClientConfig<'a> {
     }
 }
 
-/// The request-side buffers of a client: the core's [`CallBuffers`] (body,
-/// path, `Authorization`) and the full URL. About 7 KiB: on a device, keep
-/// it in a `static` or leak a `Box` once rather than putting it on a task's
-/// stack.
+/// The buffers of a client: the core's [`CallBuffers`] (body, path,
+/// `Authorization`, the decoded record) and the full URL. About 11 KiB: on a
+/// device, keep it in a `static` or leak a `Box` once rather than putting it
+/// on a task's stack.
 pub struct ClientBuffers {
     call: CallBuffers,
     url: [u8; MAX_URL_LEN],
