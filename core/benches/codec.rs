@@ -2,9 +2,10 @@
 //! serde-json-core on the same inputs (see `BENCHMARKS.md`).
 //!
 //! - `encode_update`: the vendor's example update body — validate + encode
-//!   (and encode alone) against serde_json `to_writer` into a reused `Vec`
-//!   and serde-json-core `to_slice`, both serializing an already-built
-//!   struct of borrowed strings (they check nothing).
+//!   (also with `validate_into` into a reused caller-owned body, and encode
+//!   alone) against serde_json `to_writer` into a reused `Vec` and
+//!   serde-json-core `to_slice`, both serializing an already-built struct
+//!   of borrowed strings (they check nothing).
 //! - `decode_200`: the vendor's 200 response, as printed in the docs and as
 //!   PHP's `json_encode` sends it (`\u00fc`, `\/`, a surrogate pair) —
 //!   `decode_customer_response` against serde_json `from_slice` into
@@ -194,6 +195,16 @@ fn minted_validate_encode(input: &CustomerInput<'_>, out: &mut [u8]) -> usize {
 }
 
 #[inline(never)]
+fn minted_validate_into_encode(
+    input: &CustomerInput<'_>,
+    slot: &mut CustomerUpdate,
+    out: &mut [u8],
+) -> usize {
+    CustomerUpdate::validate_into(input, ValidationProfile::Lenient, slot).unwrap();
+    encode_update(slot, out).unwrap()
+}
+
+#[inline(never)]
 fn minted_validate(input: &CustomerInput<'_>) -> CustomerUpdate {
     CustomerUpdate::validate(input, ValidationProfile::Lenient).unwrap()
 }
@@ -242,10 +253,28 @@ fn encode(c: &mut Criterion) {
     assert_eq!(reused, &buf[..len]);
     let core_len = serde_json_core::to_slice(&BODY, &mut buf).unwrap();
     assert_eq!(&buf[..core_len], &reused[..]);
+    // The body slot `validate_into` fills, reused across iterations (as a
+    // kiosk would keep one); it starts out holding another customer.
+    let other = CustomerInput {
+        firstname: Some("Ahmet"),
+        ..INPUT
+    };
+    let mut slot = CustomerUpdate::validate(&other, ValidationProfile::Lenient).unwrap();
+    let into_len = minted_validate_into_encode(&INPUT, &mut slot, &mut buf);
+    assert_eq!(&buf[..into_len], &reused[..]);
 
     let mut group = c.benchmark_group("encode_update");
     group.bench_function("minted_validate_encode", |b| {
         b.iter(|| minted_validate_encode(black_box(&INPUT), black_box(&mut buf)))
+    });
+    group.bench_function("minted_validate_into_encode", |b| {
+        b.iter(|| {
+            minted_validate_into_encode(
+                black_box(&INPUT),
+                black_box(&mut slot),
+                black_box(&mut buf),
+            )
+        })
     });
     group.bench_function("minted_encode", |b| {
         b.iter(|| minted_encode(black_box(&update), black_box(&mut buf)))
