@@ -35,7 +35,11 @@ use super::params::{Item, Items, ParamValue, is_tchar};
 /// * The cnonce is fresh from the caller's [`CnonceSource`] for every request,
 ///   except with a `-sess` algorithm: there one cnonce is drawn per challenge
 ///   and kept, so the session key H(A1) stays the one of the first request
-///   (RFC 7616 §3.4.2), whether the server caches it or recomputes it.
+///   (RFC 7616 §3.4.2) while the nonce stays. A `nextnonce` re-keys: H(A1)
+///   is computed from the current nonce, which is what a server that
+///   recomputes it expects; a server that caches the first key across a
+///   `nextnonce` would refuse the next request, and the call answers its
+///   challenge once (a stale or rotated nonce costs one round trip).
 /// * `Debug` and `defmt` show only realm, algorithm, qop, userhash and nc.
 #[derive(Clone)]
 pub struct DigestSession {
@@ -155,8 +159,11 @@ impl DigestSession {
     /// `method` and `uri` are exactly what the request line carries (the
     /// query string included); `body` is hashed only under `auth-int`. The
     /// nonce count advances only when the value was written. `out[..len]` is
-    /// UTF-8 (ASCII unless a non-ASCII username goes out in quotes to a
-    /// server without `charset=UTF-8`). [`MAX_AUTHORIZATION_LEN`](super::MAX_AUTHORIZATION_LEN)
+    /// UTF-8 without control characters; it is ASCII unless a non-ASCII
+    /// username goes out in quotes to a server without `charset=UTF-8`, or
+    /// the challenge's realm, nonce or opaque held non-ASCII text (RFC 9110
+    /// allows it in quoted strings; it is echoed as received, and an HTTP
+    /// client that only sends visible ASCII will refuse the header). [`MAX_AUTHORIZATION_LEN`](super::MAX_AUTHORIZATION_LEN)
     /// bytes suffice within its assumptions; a shorter `out` may give
     /// [`DigestError::BufferTooSmall`].
     ///
