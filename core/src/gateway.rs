@@ -525,20 +525,5 @@ fn hand_over(
     rng: &mut dyn CnonceSource,
 ) -> Result<Step, CallError> {
     let mut challenges = [""; MAX_CHALLENGE_LINES];
-    let mut count = 0;
-    for (slot, value) in challenges
-        .iter_mut()
-        .zip(response.headers("WWW-Authenticate"))
-    {
-        *slot = value;
-        count += 1;
-    }
-    let parts = Response {
-        status: response.status(),
-        www_authenticate: challenges.get(..count).unwrap_or(&[]),
-        authentication_info: response.header("Authentication-Info"),
-        retry_after: response.header("Retry-After"),
-        body: response.body(),
-    };
-    call.response(&parts, rng)
+    call.response(&Response::from_http(response, &mut challenges), rng)
 }

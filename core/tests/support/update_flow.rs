@@ -230,23 +230,9 @@ fn exchange(
     }
     let mut input: &[u8] = black_box(reply);
     let response = read_response(&mut input, read, Limits::default()).expect("a response");
-    let mut challenges: [&str; 2] = [""; 2];
-    let mut count = 0;
-    for (slot, value) in challenges
-        .iter_mut()
-        .zip(response.headers("WWW-Authenticate"))
-    {
-        *slot = value;
-        count += 1;
-    }
-    let parts = Response {
-        status: response.status(),
-        www_authenticate: &challenges[..count],
-        authentication_info: response.header("Authentication-Info"),
-        retry_after: response.header("Retry-After"),
-        body: response.body(),
-    };
-    call.response(&parts, rng).expect("a step")
+    let mut challenges = [""; 2];
+    call.response(&Response::from_http(&response, &mut challenges), rng)
+        .expect("a step")
 }
 
 /// The whole update as a kiosk runs it: validate, then one [`Call`]

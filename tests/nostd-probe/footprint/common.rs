@@ -191,23 +191,9 @@ fn exchange(
     }
     let mut input: &[u8] = black_box(reply);
     let response = read_response(&mut input, buf, Limits::default()).ok()?;
-    let mut challenges: [&str; 2] = [""; 2];
-    let mut count = 0;
-    for (slot, value) in challenges
-        .iter_mut()
-        .zip(response.headers("WWW-Authenticate"))
-    {
-        *slot = value;
-        count += 1;
-    }
-    let parts = Response {
-        status: response.status(),
-        www_authenticate: challenges.get(..count)?,
-        authentication_info: response.header("Authentication-Info"),
-        retry_after: response.header("Retry-After"),
-        body: response.body(),
-    };
-    call.response(&parts, rng).ok()
+    let mut challenges = [""; 2];
+    call.response(&Response::from_http(&response, &mut challenges), rng)
+        .ok()
 }
 
 /// The whole update flow of the core: validate, then a `Call` (encode)
