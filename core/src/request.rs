@@ -405,6 +405,8 @@ mod tests {
         assert_eq!(write_decimal(7, &mut digits), "7");
         assert_eq!(write_decimal(10, &mut digits), "10");
         assert_eq!(write_decimal(1234, &mut digits), "1234");
+        assert_eq!(write_decimal(1024, &mut digits), "1024");
+        assert_eq!(write_decimal(u64::MAX, &mut digits), "18446744073709551615");
     }
 
     extern crate std;

@@ -24,7 +24,7 @@ use embedded_svc::http::{Headers, Method as SvcMethod, Status};
 use embedded_svc::io::Read;
 use minted_connect_core::auth::CnonceSource;
 use minted_connect_core::call::{Call, Response, Step, TransportFailure};
-use minted_connect_core::request::{MAX_REQUEST_HEADERS, Method};
+use minted_connect_core::request::Method;
 
 use crate::error::{Error, InvalidRequest, ProtocolError, Stage, TransportError};
 use crate::url;
@@ -96,32 +96,10 @@ fn send<C: Connection>(
     let full_url = url::join(base_url, request.path, url_buf)
         .ok_or(Failure::End(Error::Validation(InvalidRequest::UrlTooLong)))?;
 
-    // The core's headers as given. esp-idf-svc takes the body length from
-    // the `Content-Length` pair and opens every non-POST request without it
-    // with a zero-length body, so a request with a body always carries the
-    // pair (the core adds it; this only guards against a core that did not).
-    // GET and DELETE go out without one: zero is what they send.
-    let mut digits = [0u8; 20];
-    let mut headers: [(&str, &str); MAX_REQUEST_HEADERS + 1] = [("", ""); MAX_REQUEST_HEADERS + 1];
-    let mut count = 0;
-    for (slot, pair) in headers.iter_mut().zip(request.headers.iter()) {
-        *slot = *pair;
-        count += 1;
-    }
-    let has_length = request
-        .headers
-        .iter()
-        .any(|(name, _)| name.eq_ignore_ascii_case("Content-Length"));
-    let needs_length =
-        !request.body.is_empty() || matches!(request.method, Method::Patch | Method::Post);
-    if needs_length
-        && !has_length
-        && let Some(slot) = headers.get_mut(count)
-    {
-        *slot = ("Content-Length", decimal(request.body.len(), &mut digits));
-        count += 1;
-    }
-    let headers = headers.get(..count).unwrap_or(&[]);
+    // The core's headers exactly as given: they always carry
+    // `Content-Length` for PATCH and POST (esp-idf-svc would otherwise open
+    // those with a zero-length body), and GET and DELETE send none.
+    let headers: &[(&str, &str)] = &request.headers;
 
     // A connection left in the request phase by an earlier failure cannot
     // start a new request (esp-idf-svc panics): replace it, or stop.
@@ -236,37 +214,9 @@ pub(crate) fn svc_method(method: Method) -> SvcMethod {
     }
 }
 
-/// `value` in decimal ASCII, in `out`.
-fn decimal(value: usize, out: &mut [u8; 20]) -> &str {
-    let mut start = out.len();
-    let mut rest = value;
-    loop {
-        start -= 1;
-        if let Some(slot) = out.get_mut(start) {
-            // `rest % 10` is below 10.
-            *slot = b'0' + (rest % 10) as u8;
-        }
-        rest /= 10;
-        if rest == 0 || start == 0 {
-            break;
-        }
-    }
-    out.get(start..)
-        .and_then(|digits| core::str::from_utf8(digits).ok())
-        .unwrap_or("0")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decimal_digits() {
-        let mut buf = [0u8; 20];
-        assert_eq!(decimal(0, &mut buf), "0");
-        assert_eq!(decimal(1024, &mut buf), "1024");
-        assert_eq!(decimal(usize::MAX, &mut buf), "18446744073709551615");
-    }
 
     #[test]
     fn every_core_method_maps() {
