@@ -19,8 +19,8 @@ use std::time::Duration;
 
 use minted_connect_core::auth::{Credentials as DigestCredentials, DigestSession};
 use minted_connect_core::call::{
-    AuthFailure, Authentication, Call, CallBuffers, CallError, FailureDecision, Operation, Outcome,
-    Response, RetryPolicy, Step,
+    Authentication, Call, CallBuffers, CallError, FailureDecision, Operation, Outcome, Response,
+    RetryPolicy, Step,
 };
 use minted_connect_core::json::ApiError;
 use minted_connect_core::model::{Customer, CustomerCreate, CustomerUpdate};
@@ -310,7 +310,6 @@ fn api_error(error: ApiError, requests: u16) -> Error {
     match error {
         ApiError::RateLimited { retry_after } => Error::RateLimited { retry_after },
         ApiError::Server { status } => Error::Server { status, requests },
-        ApiError::Unauthorized { .. } => Error::Authentication(AuthFailure::Unauthorized),
         ApiError::Malformed(error) => Error::Protocol(ProtocolError::new(
             ProtocolErrorKind::MalformedBody,
             Some(Box::new(error)),
