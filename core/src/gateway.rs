@@ -45,6 +45,7 @@ use crate::call::{
 use crate::http::{
     Limits, ReadError, ReadPhase, RequestHead, WriteError, read_response, write_request,
 };
+use crate::json::InvalidDetails;
 use crate::model::{Customer, CustomerCreate, CustomerUpdate};
 use crate::request::{MAX_HEADER_VALUE_LEN, MAX_PATH_LEN, MAX_REQUEST_HEADERS, RequestSettings};
 
@@ -277,6 +278,12 @@ where
     /// The record of the last update, get or create that succeeded.
     pub fn last_customer(&self) -> &Customer {
         self.buffers.call.customer()
+    }
+
+    /// What the 422 of the last operation that failed with
+    /// [`ApiError::Invalid`](crate::json::ApiError::Invalid) said.
+    pub fn last_invalid_details(&self) -> &InvalidDetails {
+        self.buffers.call.invalid_details()
     }
 
     fn record(&self, outcome: Outcome) -> Result<Customer, ErrorOf<C>> {

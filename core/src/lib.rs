@@ -15,10 +15,6 @@
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
-// Without alloc nothing can be boxed: the 422 details (about 1.6 KiB) travel
-// by value inside the errors, and the success value (`Customer`, about 3 KiB)
-// is larger still, so a large `Err` costs nothing extra.
-#![allow(clippy::result_large_err, clippy::large_enum_variant)]
 #![cfg_attr(
     not(test),
     deny(

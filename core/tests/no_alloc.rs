@@ -95,3 +95,12 @@ fn a_whole_update_through_the_call_and_codec_allocates_nothing() {
     assert_eq!(id_len, "MTD0018232".len());
     assert_eq!(n, 0, "validate → call → 401 → digest → 200 → decode");
 }
+
+#[test]
+fn a_refused_update_and_its_details_allocate_nothing() {
+    let mut buffers = FlowBuffers::boxed();
+    update_flow::refused_flow(&mut buffers);
+    let (fields, n) = allocations_in(|| update_flow::refused_flow(&mut buffers));
+    assert_eq!(fields, 2);
+    assert_eq!(n, 0, "validate → call → 401 → digest → 422 → details");
+}

@@ -71,7 +71,7 @@ impl From<Error> for Failure {
 pub fn exit_code(error: &Error) -> u8 {
     match error {
         Error::Validation(_) | Error::Config(_) => EXIT_USAGE,
-        Error::Api(_) | Error::RateLimited { .. } => EXIT_REJECTED,
+        Error::Invalid(_) | Error::Api(_) | Error::RateLimited { .. } => EXIT_REJECTED,
         Error::Authentication(_) => EXIT_AUTHENTICATION,
         Error::Server { .. } | Error::Transport(_) | Error::Protocol(_) | Error::Internal(_) => {
             EXIT_UNAVAILABLE
@@ -86,6 +86,10 @@ pub fn exit_code(error: &Error) -> u8 {
 pub fn describe(error: &Error) -> String {
     match error {
         Error::Validation(errors) => format!("invalid input, nothing was sent: {errors}"),
+        Error::Invalid(details) => format!(
+            "the API refused the parameters (HTTP 422): {}",
+            invalid(details)
+        ),
         Error::Api(api) => describe_api(api),
         Error::RateLimited { .. } => format!("{error} (HTTP 429)"),
         Error::Transport(_) | Error::Protocol(_) | Error::Internal(_) => {
@@ -102,12 +106,6 @@ fn describe_api(error: &ApiError) -> String {
     match error {
         ApiError::NotFound => {
             "customer not found (HTTP 404): check the external customer id".to_owned()
-        }
-        ApiError::Invalid(details) => {
-            format!(
-                "the API refused the parameters (HTTP 422): {}",
-                invalid(details)
-            )
         }
         ApiError::UnexpectedStatus { status } if (300..400).contains(status) => format!(
             "the API answered with a redirect (HTTP {status}), which is never followed: \
@@ -233,16 +231,14 @@ mod tests {
                 message: "The email has already been taken.".try_into().unwrap(),
             })
             .unwrap();
-        let failure = Failure::from(Error::Api(Box::new(ApiError::Invalid(details))));
+        let failure = Failure::from(Error::Invalid(Box::new(details)));
         assert_eq!(failure.code, 3);
         assert!(failure.message.contains("HTTP 422"), "{}", failure.message);
         assert_eq!(
             failure.message,
             "the API refused the parameters (HTTP 422): email: The email has already been taken."
         );
-        let bare = Failure::from(Error::Api(Box::new(ApiError::Invalid(
-            InvalidDetails::default(),
-        ))));
+        let bare = Failure::from(Error::Invalid(Box::default()));
         assert!(
             bare.message.ends_with("(the server named no field)"),
             "{}",

@@ -38,7 +38,7 @@ fn check_status_error(status: u16, error: &ApiError, retry_after: Option<u32>) {
     match (status, error) {
         (401 | 403, ApiError::Unauthorized { status: s }) => assert_eq!(*s, status),
         (404, ApiError::NotFound) => {}
-        (422, ApiError::Invalid(_)) => {}
+        (422, ApiError::Invalid) => {}
         (429, ApiError::RateLimited { retry_after: r }) => assert_eq!(*r, retry_after),
         (500..=599, ApiError::Server { status: s }) => assert_eq!(*s, status),
         (s, ApiError::UnexpectedStatus { status: got }) if !matches!(s, 200..=299 | 401 | 403 | 404 | 422 | 429 | 500..=599) =>

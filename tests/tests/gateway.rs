@@ -301,7 +301,8 @@ fn get_create_remove_not_found_and_invalid() {
         let update = CustomerUpdate::validate(&taken, ValidationProfile::Lenient).unwrap();
         let error = client.update("MTD0018233", &update).unwrap_err();
         match error {
-            GatewayError::Call(CallError::Api(ApiError::Invalid(details))) => {
+            GatewayError::Call(CallError::Api(ApiError::Invalid)) => {
+                let details = client.last_invalid_details();
                 assert!(
                     details.messages_for(Field::Email).next().is_some(),
                     "{details}"

@@ -9,8 +9,6 @@
 //! impls were reviewed instead (see `core/src/model/defmt.rs`): they print
 //! the same masked wrappers as `Debug`.
 #![forbid(unsafe_code)]
-// The kiosk error carries the server's bounded 422 details by value.
-#![allow(clippy::result_large_err)]
 
 #[path = "../../transport-esp/tests/support/memory_connection.rs"]
 #[allow(dead_code)]

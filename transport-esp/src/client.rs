@@ -15,6 +15,7 @@ use minted_connect_core::call::{
     Authentication, Call, CallBuffers, Delay, FailureDecision, Operation, Outcome, RetryPolicy,
     Step,
 };
+use minted_connect_core::json::InvalidDetails;
 use minted_connect_core::model::{Customer, CustomerCreate, CustomerUpdate};
 use minted_connect_core::request::RequestSettings;
 
@@ -71,9 +72,9 @@ impl<'a> ClientConfig<'a> {
 }
 
 /// The buffers of a client: the core's [`CallBuffers`] (body, path,
-/// `Authorization`, the decoded record) and the full URL. About 11 KiB: on a
-/// device, keep it in a `static` or leak a `Box` once rather than putting it
-/// on a task's stack.
+/// `Authorization`, the decoded record, a 422's details) and the full URL.
+/// About 12 KiB: on a device, keep it in a `static` or leak a `Box` once
+/// rather than putting it on a task's stack.
 pub struct ClientBuffers {
     call: CallBuffers,
     url: [u8; MAX_URL_LEN],
@@ -224,6 +225,14 @@ where
     /// `Customer` off a small task stack (call [`run`](Self::run)).
     pub fn last_customer(&self) -> &Customer {
         self.buffers.call.customer()
+    }
+
+    /// What the 422 of the last operation that failed with
+    /// `Error::Api(ApiError::Invalid)` said (the server's message and its
+    /// per-field messages), kept in the lent [`ClientBuffers`] so that the
+    /// error itself stays small.
+    pub fn last_invalid_details(&self) -> &InvalidDetails {
+        self.buffers.call.invalid_details()
     }
 
     fn record(&self, outcome: Outcome) -> Result<Customer, Error<C::Error>> {

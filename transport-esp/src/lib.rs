@@ -53,10 +53,6 @@
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
-// `Error::Api` holds the server's 422 details (about 1.6 KiB, bounded) and
-// the success value is a `Customer` of similar size: with no allocator there
-// is nothing to box them into, and both travel by value once per operation.
-#![allow(clippy::result_large_err, clippy::large_enum_variant)]
 #![cfg_attr(
     not(test),
     deny(

@@ -16,9 +16,6 @@
 //! elapsed`: `cargo test -p minted-connect-esp --test fault_matrix --
 //! --nocapture --test-threads 1` prints the whole table.
 
-// The error carries the server's bounded 422 details by value (no_std).
-#![allow(clippy::result_large_err)]
-
 #[path = "support/common.rs"]
 mod common;
 #[path = "support/tcp_connection.rs"]

@@ -3,9 +3,6 @@
 //! without a server. The connection panics, like esp-idf-svc, if `status()`
 //! or `header()` is called before the response is initiated.
 
-// The error carries the server's bounded 422 details by value (no_std).
-#![allow(clippy::result_large_err)]
-
 #[path = "support/common.rs"]
 mod common;
 #[path = "support/memory_connection.rs"]
@@ -15,6 +12,7 @@ use common::{RecordingDelay, StdRng, example_update, new_customer};
 use embedded_svc::http::Method;
 use memory_connection::{Canned, MemoryConnection, MemoryError};
 use minted_connect_core::json::ApiError;
+use minted_connect_core::validate::Field;
 use minted_connect_esp::url::BaseUrlError;
 use minted_connect_esp::{
     Authentication, ClientBuffers, ClientConfig, Credentials, Error, EspClient, ProtocolError,
@@ -330,14 +328,17 @@ fn api_errors_keep_their_class() {
             body: b"<html>not json</html>",
         },
     ];
-    let ((not_found, invalid, limited, malformed), _, _) = with_client(
+    let ((not_found, (invalid, details), limited, malformed), _, _) = with_client(
         MemoryConnection::new(&SCRIPT),
         4096,
         RetryPolicy::new(),
         |client| {
             (
                 client.get("MISSING-1"),
-                client.update("MTD0018232", &example_update()),
+                {
+                    let result = client.update("MTD0018232", &example_update());
+                    (result, client.last_invalid_details().clone())
+                },
                 client.get("MTD0018232"),
                 client.get("MTD0018232"),
             )
@@ -348,8 +349,14 @@ fn api_errors_keep_their_class() {
         "{not_found:?}"
     );
     assert!(
-        matches!(invalid, Err(Error::Api(ApiError::Invalid(_)))),
+        matches!(invalid, Err(Error::Api(ApiError::Invalid))),
         "{invalid:?}"
+    );
+    // The 422's details stay in the client's buffers, not in the error.
+    assert_eq!(details.code, Some(422));
+    assert_eq!(
+        details.messages_for(Field::Email).collect::<Vec<_>>(),
+        ["The email has already been taken."]
     );
     assert!(
         matches!(

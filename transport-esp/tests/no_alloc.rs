@@ -3,9 +3,6 @@
 //! its threads) while the client runs operations over the allocation-free
 //! `TcpConnection` (its buffers are allocated once, before counting).
 
-// The error carries the server's bounded 422 details by value (no_std).
-#![allow(clippy::result_large_err)]
-
 #[path = "support/common.rs"]
 mod common;
 #[path = "support/tcp_connection.rs"]

@@ -11,9 +11,6 @@
 //! `Authorization` never reaching another host is the redirect row of
 //! `fault_matrix.rs`.
 
-// The error carries the server's bounded 422 details by value (no_std).
-#![allow(clippy::result_large_err)]
-
 #[path = "support/common.rs"]
 mod common;
 #[path = "support/tcp_connection.rs"]

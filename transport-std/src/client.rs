@@ -22,7 +22,7 @@ use minted_connect_core::call::{
     Authentication, Call, CallBuffers, CallError, FailureDecision, Operation, Outcome, Response,
     RetryPolicy, Step,
 };
-use minted_connect_core::json::ApiError;
+use minted_connect_core::json::{ApiError, InvalidDetails};
 use minted_connect_core::model::{Customer, CustomerCreate, CustomerUpdate};
 use minted_connect_core::request::{PathError, RequestSettings, check_header_value};
 use minted_connect_core::validate::{
@@ -264,7 +264,11 @@ impl Client {
                         }
                         Ok(Step::Done(Outcome::Removed)) => return Ok(None),
                         Err(error) => {
-                            return Err(final_error(error, call.requests_made()));
+                            return Err(final_error(
+                                error,
+                                call.requests_made(),
+                                call.invalid_details(),
+                            ));
                         }
                     }
                 }
@@ -288,11 +292,12 @@ impl Client {
 
 /// The caller's error for a core error before or without a response.
 fn call_error(error: CallError) -> Error {
-    final_error(error, 0)
+    final_error(error, 0, &InvalidDetails::new())
 }
 
 /// The caller's error for the core's final verdict.
-fn final_error(error: CallError, requests: u16) -> Error {
+/// `details`: what the call read from a 422, for [`ApiError::Invalid`].
+fn final_error(error: CallError, requests: u16, details: &InvalidDetails) -> Error {
     match error {
         CallError::Header(error) => Error::Config(ConfigError::Header(error)),
         CallError::Path(PathError::InvalidId(error)) => {
@@ -301,6 +306,7 @@ fn final_error(error: CallError, requests: u16) -> Error {
             Error::Validation(errors)
         }
         CallError::Authentication(failure) => Error::Authentication(failure),
+        CallError::Api(ApiError::Invalid) => Error::Invalid(Box::new(details.clone())),
         CallError::Api(error) => api_error(error, requests),
         other => Error::Internal(Box::new(other)),
     }

@@ -3,7 +3,8 @@
 //! | variant | what happened | what to do |
 //! |---|---|---|
 //! | [`Error::Validation`] | the input broke a field rule; **nothing was sent** | fix the named fields |
-//! | [`Error::Api`] | 404, 422 with the server's field messages, another 4xx or 3xx, `success: false` | fix the request or the id |
+//! | [`Error::Invalid`] | 422: the server refused the parameters, with its field messages | fix the named fields |
+//! | [`Error::Api`] | 404, another 4xx or 3xx, `success: false` | fix the request or the id |
 //! | [`Error::Authentication`] | wrong username or password, 403, an unusable challenge | fix the credentials |
 //! | [`Error::RateLimited`] | 429 after the retries | wait `retry_after`, then try again |
 //! | [`Error::Server`] | 5xx after the retries | try again later |
@@ -19,7 +20,7 @@ use std::error::Error as StdError;
 use std::fmt;
 
 use minted_connect_core::call::AuthFailure;
-use minted_connect_core::json::ApiError;
+use minted_connect_core::json::{ApiError, InvalidDetails};
 use minted_connect_core::request::HeaderValueError;
 use minted_connect_core::validate::ValidationErrors;
 
@@ -34,12 +35,16 @@ pub enum Error {
     /// listed), or the external customer id is empty, too long or contains
     /// control characters. Nothing was sent.
     Validation(ValidationErrors),
-    /// The API answered with an error about this request: `404`
-    /// ([`ApiError::NotFound`]), `422` with the server's field messages
-    /// ([`ApiError::Invalid`]), another 4xx or a redirect
+    /// The API answered `422`: it refused the parameters. What it said, its
+    /// message and per-field messages, as far as they could be read. Boxed:
+    /// the details hold the messages in fixed-capacity fields (about
+    /// 1.6 KB).
+    Invalid(Box<InvalidDetails>),
+    /// The API answered with another error about this request: `404`
+    /// ([`ApiError::NotFound`]), another 4xx or a redirect
     /// ([`ApiError::UnexpectedStatus`]; redirects are never followed), or
-    /// `success: false` ([`ApiError::Rejected`]). Boxed: the 422 details
-    /// hold the server's messages in fixed-capacity fields (about 1.6 KB).
+    /// `success: false` ([`ApiError::Rejected`]). Boxed: a rejection keeps
+    /// the server's message (up to 192 bytes).
     Api(Box<ApiError>),
     /// Authentication failed: the username or password was refused, the
     /// server answered 403, or its challenge could not be answered.
@@ -88,6 +93,14 @@ impl Error {
         matches!(self.api(), Some(ApiError::NotFound))
     }
 
+    /// What a 422 said, for [`Error::Invalid`].
+    pub fn invalid_details(&self) -> Option<&InvalidDetails> {
+        match self {
+            Error::Invalid(details) => Some(details),
+            _ => None,
+        }
+    }
+
     /// The API's answer, for [`Error::Api`].
     pub fn api(&self) -> Option<&ApiError> {
         match self {
@@ -101,6 +114,9 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Validation(errors) => write!(f, "invalid input, nothing was sent: {errors}"),
+            Error::Invalid(details) => {
+                write!(f, "the API refused the parameters (422): {details}")
+            }
             Error::Api(error) => match **error {
                 ApiError::NotFound => {
                     f.write_str("customer not found (404): check the external customer id")
@@ -135,6 +151,7 @@ impl StdError for Error {
         match self {
             // Their text is already in the line.
             Error::Validation(_)
+            | Error::Invalid(_)
             | Error::Api(_)
             | Error::Authentication(_)
             | Error::RateLimited { .. }
@@ -403,6 +420,7 @@ mod tests {
             }),
             Error::Config(ConfigError::Certificate(io())),
             Error::Internal(io()),
+            Error::Invalid(Box::default()),
         ];
         for error in &errors {
             let line = error.to_string();
@@ -416,5 +434,7 @@ mod tests {
         assert!(errors[9].source().is_none() && errors[1].source().is_none());
         assert!(errors[1].is_not_found());
         assert!(errors[6].is_temporary() && !errors[7].is_temporary());
+        assert!(errors[12].invalid_details().is_some() && errors[12].api().is_none());
+        assert!(errors[12].to_string().contains("422"));
     }
 }

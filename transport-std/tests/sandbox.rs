@@ -145,7 +145,7 @@ fn a_422_carries_the_servers_field_messages() {
         },
     };
     let error = client.create_input(&input).unwrap_err();
-    let Some(ApiError::Invalid(details)) = error.api() else {
+    let Some(details) = error.invalid_details() else {
         panic!("{error:?}");
     };
     assert!(

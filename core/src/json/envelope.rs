@@ -1,10 +1,5 @@
 //! Status code + body → outcome: the `{data, success, code, message}`
 //! envelope of a 2xx, and the details of a 422.
-//!
-//! `ApiError` carries the capacity-bounded 422 details by value (there is
-//! no `Box` without alloc), so `clippy::result_large_err` is allowed here:
-//! the `Ok` value, a [`Customer`], is larger still.
-#![allow(clippy::result_large_err)]
 
 use heapless::String;
 
@@ -23,11 +18,11 @@ const MAX_DETAILS_NESTING: usize = 4;
 // Out of line: the error path builds 1.6 KiB of 422 details, which would
 // otherwise sit in the frame of every successful decode.
 #[inline(never)]
-fn status_error(status: u16, body: &[u8], retry_after: Option<u32>) -> ApiError {
+fn status_error(status: u16, retry_after: Option<u32>) -> ApiError {
     match status {
         401 | 403 => ApiError::Unauthorized { status },
         404 => ApiError::NotFound,
-        422 => ApiError::Invalid(invalid_details(body)),
+        422 => ApiError::Invalid,
         429 => ApiError::RateLimited { retry_after },
         500..=599 => ApiError::Server { status },
         _ => ApiError::UnexpectedStatus { status },
@@ -188,7 +183,7 @@ pub fn decode_customer_response_into(
     out: &mut Customer,
 ) -> Result<(), ApiError> {
     if !(200..=299).contains(&status) {
-        return Err(status_error(status, body, retry_after));
+        return Err(status_error(status, retry_after));
     }
     out.clear();
     let (envelope, data) = walk_envelope(body, |p| decode_customer(p, out))?;
@@ -221,7 +216,7 @@ pub fn decode_remove_response(
     retry_after: Option<u32>,
 ) -> Result<(), ApiError> {
     if !(200..=299).contains(&status) {
-        return Err(status_error(status, body, retry_after));
+        return Err(status_error(status, retry_after));
     }
     if body
         .iter()
@@ -233,16 +228,38 @@ pub fn decode_remove_response(
     verdict(envelope, Ok(()))
 }
 
-/// Reads what a 422 body says. Never fails: what could be read before a
-/// syntax error is kept, and a body that is not JSON gives empty details.
+/// Reads what a 422 body says (the decoders give a bare
+/// [`ApiError::Invalid`]). Never fails: what could be read before a syntax
+/// error is kept, and a body that is not JSON gives empty details.
+///
+/// ```
+/// use minted_connect_core::json::{decode_customer_response, invalid_details, ApiError};
+/// use minted_connect_core::validate::Field;
+///
+/// let body = br#"{"message":"The email must be a valid email address.",
+///   "errors":{"email":["The email must be a valid email address."]}}"#;
+/// assert_eq!(decode_customer_response(422, body, None), Err(ApiError::Invalid));
+/// let details = invalid_details(body);
+/// assert_eq!(
+///     details.messages_for(Field::Email).next(),
+///     Some("The email must be a valid email address.")
+/// );
+/// ```
 pub fn invalid_details(body: &[u8]) -> InvalidDetails {
     let mut details = InvalidDetails::default();
+    invalid_details_into(body, &mut details);
+    details
+}
+
+/// [`invalid_details`] into details the caller owns (cleared first), so
+/// that no frame holds them by value.
+pub fn invalid_details_into(body: &[u8], details: &mut InvalidDetails) {
+    details.clear();
     if let Ok(mut p) = Parser::new(body)
         && p.peek() == Ok(b'{')
     {
-        let _ = collect_details(&mut p, &mut details, 0);
+        let _ = collect_details(&mut p, details, 0);
     }
-    details
 }
 
 /// Looks for `message`, `code` and `errors` in one object, descending into
@@ -354,16 +371,18 @@ mod tests {
         assert_eq!(r(302), ApiError::UnexpectedStatus { status: 302 });
         assert_eq!(r(400), ApiError::UnexpectedStatus { status: 400 });
         assert_eq!(r(100), ApiError::UnexpectedStatus { status: 100 });
-        assert_eq!(r(422), ApiError::Invalid(InvalidDetails::default()));
+        assert_eq!(r(422), ApiError::Invalid);
         assert_eq!(r(200), ApiError::Malformed(DecodeError::MissingData));
     }
 
     #[test]
     fn laravel_422() {
         let body = br#"{"message":"The given data was invalid.","errors":{"email":["The email must be a valid email address."],"firstname":["The firstname must be at least 3 characters.","Second."]}}"#;
-        let ApiError::Invalid(d) = decode_customer_response(422, body, None).unwrap_err() else {
-            panic!()
-        };
+        assert_eq!(
+            decode_customer_response(422, body, None),
+            Err(ApiError::Invalid)
+        );
+        let d = invalid_details(body);
         assert_eq!(d.message.as_deref(), Some("The given data was invalid."));
         assert_eq!(d.fields.len(), 3);
         assert_eq!(d.fields[0].known_field(), Some(Field::Email));
@@ -382,6 +401,15 @@ mod tests {
         assert_eq!(d.fields[0].field.as_str(), "identity_number");
         assert_eq!(d.fields[0].message.as_str(), "Geçersiz");
         assert_eq!(d.fields[1].field.as_str(), "");
+
+        // The `_into` form clears what the details held before.
+        let mut reused = d;
+        invalid_details_into(br#"{"errors":{"phone":"x"}}"#, &mut reused);
+        assert_eq!(reused.message, None);
+        assert_eq!(reused.code, None);
+        assert_eq!(reused.fields.len(), 1);
+        invalid_details_into(b"", &mut reused);
+        assert_eq!(reused, InvalidDetails::new());
     }
 
     #[test]

@@ -277,6 +277,26 @@ pub struct InvalidDetails {
 }
 
 impl InvalidDetails {
+    /// Empty details (what a body that says nothing gives).
+    pub const fn new() -> Self {
+        InvalidDetails {
+            message: None,
+            code: None,
+            fields: Vec::new(),
+            omitted: 0,
+            truncated: false,
+        }
+    }
+
+    /// Empties the details in place.
+    pub fn clear(&mut self) {
+        self.message = None;
+        self.code = None;
+        self.fields.clear();
+        self.omitted = 0;
+        self.truncated = false;
+    }
+
     /// The messages the server gave for `field`.
     pub fn messages_for(&self, field: Field) -> impl Iterator<Item = &str> {
         self.fields
@@ -312,15 +332,17 @@ impl fmt::Display for InvalidDetails {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "no Box without alloc; the 422 details are bounded (about 1.6 KiB)"
-)]
 pub enum ApiError {
     /// 404: no customer with this external id.
     NotFound,
     /// 422: the server refused the parameters.
-    Invalid(InvalidDetails),
+    ///
+    /// What the body says is not carried here: [`InvalidDetails`] is about
+    /// 1.6 KiB and would sit in every `Result` frame of a call. Read it
+    /// from the body with [`invalid_details`](super::invalid_details); the
+    /// [`call`](crate::call) driver keeps it in its
+    /// [`CallBuffers`](crate::call::CallBuffers) (`Call::invalid_details`).
+    Invalid,
     /// 401 or 403: the credentials were refused.
     Unauthorized {
         /// The status code.
@@ -356,7 +378,7 @@ impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ApiError::NotFound => f.write_str("customer not found"),
-            ApiError::Invalid(details) => write!(f, "parameters refused: {details}"),
+            ApiError::Invalid => f.write_str("parameters refused (HTTP 422)"),
             ApiError::Unauthorized { status } => write!(f, "not authorized (HTTP {status})"),
             ApiError::RateLimited {
                 retry_after: Some(s),

@@ -26,7 +26,7 @@ mod parser;
 pub use encode::{MAX_CREATE_BODY_LEN, MAX_UPDATE_BODY_LEN, encode_create, encode_update};
 pub use envelope::{
     decode_customer_response, decode_customer_response_into, decode_remove_response,
-    invalid_details,
+    invalid_details, invalid_details_into,
 };
 pub use errors::{
     ApiError, DecodeError, EncodeError, FIELD_MESSAGE_CAPACITY, FIELD_NAME_CAPACITY, FieldMessage,

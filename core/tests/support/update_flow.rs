@@ -13,11 +13,11 @@ use minted_connect_core::auth::{
     CnonceSource, Credentials, DigestSession, MAX_AUTHORIZATION_LEN, find_digest_challenge,
 };
 use minted_connect_core::call::{
-    Authentication, Call, CallBuffers, Operation, Outcome, Response, RetryPolicy, Step,
+    Authentication, Call, CallBuffers, CallError, Operation, Outcome, Response, RetryPolicy, Step,
 };
 use minted_connect_core::http::{Limits, RequestHead, read_response, write_request};
 use minted_connect_core::json::{
-    MAX_UPDATE_BODY_LEN, decode_customer_response_into, encode_update,
+    ApiError, MAX_UPDATE_BODY_LEN, decode_customer_response_into, encode_update,
 };
 use minted_connect_core::model::{Customer, CustomerUpdate};
 use minted_connect_core::request::RequestSettings;
@@ -207,6 +207,14 @@ pub fn digest(buffers: &mut FlowBuffers, challenge: &str) -> usize {
         .expect("the Authorization fits")
 }
 
+/// The 422 the vendor's Laravel answers a refused update with.
+pub const REFUSED_RESPONSE: &[u8] = b"HTTP/1.1 422 Unprocessable Content\r\n\
+Content-Type: application/json\r\n\
+Content-Length: 190\r\n\r\n\
+{\"message\":\"The email field must be a valid email address. (and 1 more error)\",\
+\"errors\":{\"email\":[\"The email field must be a valid email address.\"],\
+\"phone\":[\"The phone field is required.\"]}}";
+
 /// One exchange through the codec: the call's request written into `wire`,
 /// the canned `reply` read into `read`, the call's decision.
 fn exchange(
@@ -216,7 +224,7 @@ fn exchange(
     wire: &mut [u8],
     read: &mut [u8],
     head_scratch: &mut [u8],
-) -> Step {
+) -> Result<Step, CallError> {
     {
         let request = call.request(rng).expect("in order");
         let head = RequestHead {
@@ -232,7 +240,6 @@ fn exchange(
     let response = read_response(&mut input, read, Limits::default()).expect("a response");
     let mut challenges = [""; 2];
     call.response(&Response::from_http(&response, &mut challenges), rng)
-        .expect("a step")
 }
 
 /// The whole update as a kiosk runs it: validate, then one [`Call`]
@@ -241,6 +248,38 @@ fn exchange(
 /// `external_id` length.
 #[inline(never)]
 pub fn update_flow(buffers: &mut FlowBuffers) -> usize {
+    run_update(buffers, false, |call, result| match result {
+        Ok(Step::Done(Outcome::Customer)) => {
+            assert_eq!(call.requests_made(), 2);
+            call.customer().external_id.as_deref().map_or(0, str::len)
+        }
+        other => panic!("expected the record, got {other:?}"),
+    })
+}
+
+/// The same update refused: 401 challenge → digest → 422, whose details
+/// the call reads into its buffers. Returns how many field messages it
+/// kept.
+#[inline(never)]
+pub fn refused_flow(buffers: &mut FlowBuffers) -> usize {
+    run_update(buffers, true, |call, result| match result {
+        Err(CallError::Api(ApiError::Invalid)) => {
+            let details = call.invalid_details();
+            assert_eq!(details.fields.len(), 2);
+            details.fields.len()
+        }
+        other => panic!("expected a 422, got {other:?}"),
+    })
+}
+
+/// Validate, start the call, answer its first request with the 401 and the
+/// second with the 200 (or the 422 when `refuse`), and hand the call and
+/// its last result to `check`.
+fn run_update(
+    buffers: &mut FlowBuffers,
+    refuse: bool,
+    check: impl FnOnce(&Call<'_>, Result<Step, CallError>) -> usize,
+) -> usize {
     validate(buffers);
     let FlowBuffers {
         call,
@@ -276,14 +315,10 @@ pub fn update_flow(buffers: &mut FlowBuffers) -> usize {
         read,
         head_scratch,
     ) {
-        Step::SendAgain { delay_ms: 0 } => {}
+        Ok(Step::SendAgain { delay_ms: 0 }) => {}
         other => panic!("expected a resend after the challenge, got {other:?}"),
     }
-    match exchange(&mut call, &mut rng, accepted, wire, read, head_scratch) {
-        Step::Done(Outcome::Customer) => {
-            assert_eq!(call.requests_made(), 2);
-            call.customer().external_id.as_deref().map_or(0, str::len)
-        }
-        other => panic!("expected the record, got {other:?}"),
-    }
+    let reply: &[u8] = if refuse { REFUSED_RESPONSE } else { accepted };
+    let result = exchange(&mut call, &mut rng, reply, wire, read, head_scratch);
+    check(&call, result)
 }
