@@ -137,6 +137,24 @@ impl<R> fmt::Debug for NameCache<R> {
     }
 }
 
+impl<R: Resolver> NameCache<R> {
+    /// An IP literal's address: no lookup at all (but the agent's address
+    /// family still applies).
+    fn literal(
+        &self,
+        addr: SocketAddr,
+        family: IpFamily,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let mut addrs = self.empty();
+        if family.keep_wanted(std::iter::once(addr)).next().is_some() {
+            addrs.push(addr);
+            Ok(addrs)
+        } else {
+            Err(ureq::Error::HostNotFound)
+        }
+    }
+}
+
 impl<R: Resolver> Resolver for NameCache<R> {
     fn resolve(
         &self,
@@ -156,27 +174,23 @@ impl<R: Resolver> Resolver for NameCache<R> {
             // A proxy scheme (socks): resolved exactly as ureq would.
             return self.shared.lookup.resolve(uri, config, timeout);
         };
+        let family = config.ip_family();
+        // The usual local case first, in one parse: an IP literal with its
+        // port (`127.0.0.1:8080`, `[::1]:8443`).
+        if let Ok(addr) = authority.as_str().parse::<SocketAddr>() {
+            return self.literal(addr, family);
+        }
         let port = authority.port_u16().unwrap_or(default_port);
         let host = authority.host();
-        let family = config.ip_family();
 
-        // An IP literal: no lookup at all. `Uri` keeps the brackets of an
-        // IPv6 host.
+        // An IP literal without a port. `Uri` keeps the brackets of an IPv6
+        // host.
         let literal = host
             .strip_prefix('[')
             .and_then(|h| h.strip_suffix(']'))
             .unwrap_or(host);
         if let Ok(ip) = literal.parse::<IpAddr>() {
-            let addr = SocketAddr::new(ip, port);
-            let mut addrs = self.empty();
-            if family.keep_wanted(std::iter::once(addr)).next().is_some() {
-                addrs.push(addr);
-            }
-            return if addrs.is_empty() {
-                Err(ureq::Error::HostNotFound)
-            } else {
-                Ok(addrs)
-            };
+            return self.literal(SocketAddr::new(ip, port), family);
         }
 
         // A name: the cached addresses while they last.
@@ -339,6 +353,10 @@ mod tests {
             ["[::1]:443".parse::<SocketAddr>().unwrap()]
         );
         assert_eq!(
+            resolve(&cache, "https://[::1]:8443/").unwrap(),
+            ["[::1]:8443".parse::<SocketAddr>().unwrap()]
+        );
+        assert_eq!(
             resolve(&cache, "http://203.0.113.9/").unwrap(),
             ["203.0.113.9:80".parse::<SocketAddr>().unwrap()]
         );
@@ -349,10 +367,13 @@ mod tests {
     #[test]
     fn ip_literal_of_an_unwanted_family_is_not_found() {
         let cache = NameCache::with_lookup(Counting::default(), TTL);
-        let uri: Uri = "http://[::1]:8080/".parse().unwrap();
         let config = AgentConfig::builder().ip_family(IpFamily::Ipv4Only).build();
-        let error = cache.resolve(&uri, &config, timeout()).unwrap_err();
-        assert!(matches!(error, ureq::Error::HostNotFound), "{error:?}");
+        // With a port (one parse) and without (host and port apart).
+        for url in ["http://[::1]:8080/", "https://[::1]/"] {
+            let uri: Uri = url.parse().unwrap();
+            let error = cache.resolve(&uri, &config, timeout()).unwrap_err();
+            assert!(matches!(error, ureq::Error::HostNotFound), "{url}: {error:?}");
+        }
         assert_eq!(calls(&cache), 0);
     }
 

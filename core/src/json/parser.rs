@@ -23,6 +23,43 @@ pub(crate) struct JsonStr<'a> {
 
 /// The escape after the backslash at `bytes[at]` is checked; returns the
 /// decoded char and the index just past the escape.
+/// How many bytes at the start of `bytes` a string holds as they are: not
+/// `"`, `\\` or a control character. Eight bytes per step (SWAR), as a
+/// string's text is most of a body's bytes.
+fn plain_run(bytes: &[u8]) -> usize {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    const QUOTES: u64 = u64::from_le_bytes([b'"'; 8]);
+    const BACKSLASHES: u64 = u64::from_le_bytes([b'\\'; 8]);
+    const SPACES: u64 = u64::from_le_bytes([0x20; 8]);
+    let mut run = 0;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let Ok(chunk) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let word = u64::from_le_bytes(chunk);
+        let quote = word ^ QUOTES;
+        let backslash = word ^ BACKSLASHES;
+        // A byte's high bit is set where it is zero (`quote`, `backslash`) or
+        // below 0x20 (`word`). Borrows can also mark bytes after the first
+        // hit, never before it: the lowest mark is the first special byte.
+        let marks = (quote.wrapping_sub(ONES) & !quote
+            | backslash.wrapping_sub(ONES) & !backslash
+            | word.wrapping_sub(SPACES) & !word)
+            & HIGH;
+        if marks != 0 {
+            return run + (marks.trailing_zeros() / 8) as usize;
+        }
+        run += 8;
+    }
+    run + chunks
+        .remainder()
+        .iter()
+        .take_while(|&&b| b != b'"' && b != b'\\' && b >= 0x20)
+        .count()
+}
+
 fn decode_escape(bytes: &[u8], at: usize) -> Result<(char, usize), DecodeError> {
     let kind = *bytes
         .get(at.wrapping_add(1))
@@ -44,17 +81,30 @@ fn decode_escape(bytes: &[u8], at: usize) -> Result<(char, usize), DecodeError> 
 
 /// Four hex digits at `bytes[at..at + 4]`.
 fn hex4(bytes: &[u8], at: usize, escape_at: usize) -> Result<u32, DecodeError> {
-    let mut value = 0u32;
-    for i in 0..4 {
-        let byte = *bytes
-            .get(at.saturating_add(i))
-            .ok_or(DecodeError::UnexpectedEnd)?;
-        let digit = char::from(byte)
-            .to_digit(16)
-            .ok_or(DecodeError::InvalidEscape { offset: escape_at })?;
-        value = (value << 4) | digit;
+    let Some(digits) = bytes.get(at..at.saturating_add(4)) else {
+        // Too short: a wrong digit before the end is still the error.
+        let rest = bytes.get(at..).unwrap_or_default();
+        return Err(if rest.iter().all(|&b| hex_digit(b).is_some()) {
+            DecodeError::UnexpectedEnd
+        } else {
+            DecodeError::InvalidEscape { offset: escape_at }
+        });
+    };
+    digits.iter().try_fold(0u32, |value, &byte| {
+        hex_digit(byte)
+            .map(|digit| (value << 4) | u32::from(digit))
+            .ok_or(DecodeError::InvalidEscape { offset: escape_at })
+    })
+}
+
+/// The value of one hex digit.
+fn hex_digit(byte: u8) -> Option<u8> {
+    match byte {
+        b'0'..=b'9' => Some(byte - b'0'),
+        b'a'..=b'f' => Some(byte - b'a' + 10),
+        b'A'..=b'F' => Some(byte - b'A' + 10),
+        _ => None,
     }
-    Ok(value)
 }
 
 /// `\uXXXX`, or a `\uD8xx\uDCxx` surrogate pair, at `bytes[at]`.
@@ -94,11 +144,13 @@ impl<'a> JsonStr<'a> {
         }
         let bytes = self.raw.as_bytes();
         let mut start = 0;
-        let mut at = 0;
-        while let Some(&byte) = bytes.get(at) {
-            if byte != b'\\' {
-                at = at.saturating_add(1);
-                continue;
+        let mut at: usize = 0;
+        loop {
+            // The parser checked the string: only a `\\` or its end stops
+            // the run.
+            at = at.saturating_add(plain_run(bytes.get(at..).unwrap_or_default()));
+            if bytes.get(at) != Some(&b'\\') {
+                break;
             }
             let run = self
                 .raw
@@ -247,6 +299,7 @@ impl<'a> Parser<'a> {
         let mut at = start;
         let mut escaped = false;
         loop {
+            at = at.saturating_add(plain_run(bytes.get(at..).unwrap_or_default()));
             let byte = *bytes.get(at).ok_or(DecodeError::UnexpectedEnd)?;
             match byte {
                 b'"' => break,
@@ -482,6 +535,56 @@ impl<'a> Parser<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `plain_run` the slow way.
+    fn plain_run_bytewise(bytes: &[u8]) -> usize {
+        bytes
+            .iter()
+            .take_while(|&&b| b != b'"' && b != b'\\' && b >= 0x20)
+            .count()
+    }
+
+    #[test]
+    fn plain_run_stops_at_the_first_special_byte_wherever_it_is() {
+        let specials = (0x00..0x20u8).chain([b'"', b'\\']);
+        // Neighbours that stress the borrows: 0x00, 0x01, 0x20, 0x21, the
+        // special bytes themselves, and UTF-8 bytes (high bit set).
+        let fillers = [b'a', 0x21, 0x20, 0x80, 0xC4, 0xFF, b'"' + 1, b'\\' + 1];
+        for special in specials {
+            for filler in fillers {
+                for len in 0..=24 {
+                    for at in 0..=len {
+                        let mut bytes = [filler; 24];
+                        if let Some(b) = bytes.get_mut(at) {
+                            *b = special;
+                        }
+                        // A second special byte after the first must not
+                        // move the answer.
+                        if let Some(b) = bytes.get_mut(at + 1) {
+                            *b = 0x00;
+                        }
+                        let bytes = &bytes[..len];
+                        assert_eq!(plain_run(bytes), plain_run_bytewise(bytes), "{bytes:02x?}");
+                    }
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_run_agrees_with_the_bytewise_scan(bytes in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::num::u8::ANY,
+                proptest::strategy::Just(b'"'),
+                proptest::strategy::Just(b'\\'),
+                0x20u8..0x7F,
+            ],
+            0..64,
+        )) {
+            proptest::prop_assert_eq!(plain_run(&bytes), plain_run_bytewise(&bytes));
+        }
+    }
 
     extern crate std;
     use std::string::String;
