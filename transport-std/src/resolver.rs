@@ -372,7 +372,10 @@ mod tests {
         for url in ["http://[::1]:8080/", "https://[::1]/"] {
             let uri: Uri = url.parse().unwrap();
             let error = cache.resolve(&uri, &config, timeout()).unwrap_err();
-            assert!(matches!(error, ureq::Error::HostNotFound), "{url}: {error:?}");
+            assert!(
+                matches!(error, ureq::Error::HostNotFound),
+                "{url}: {error:?}"
+            );
         }
         assert_eq!(calls(&cache), 0);
     }
