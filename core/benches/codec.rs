@@ -22,7 +22,9 @@ use std::hint::black_box;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use minted_connect_core::auth::MAX_AUTHORIZATION_LEN;
 use minted_connect_core::auth::{CnonceSource, Credentials, DigestSession, find_digest_challenge};
-use minted_connect_core::json::{MAX_UPDATE_BODY_LEN, decode_customer_response, encode_update};
+use minted_connect_core::json::{
+    MAX_UPDATE_BODY_LEN, decode_customer_response, decode_customer_response_into, encode_update,
+};
 use minted_connect_core::model::{
     Customer, CustomerUpdate, EMAIL_CAPACITY, EXTERNAL_CUSTOMER_ID_CAPACITY, FULLNAME_CAPACITY,
     GENDER_TEXT_CAPACITY, IDENTITY_NUMBER_CAPACITY, NAME_CAPACITY, PHONE_CAPACITY,
@@ -231,6 +233,12 @@ fn minted_decode(body: &[u8]) -> Customer {
     decode_customer_response(200, body, None).unwrap()
 }
 
+/// What a kiosk and the call driver run: into a record that stays put.
+#[inline(never)]
+fn minted_decode_into(body: &[u8], out: &mut Customer) {
+    decode_customer_response_into(200, body, None, out).unwrap()
+}
+
 #[inline(never)]
 fn serde_json_from_slice(body: &[u8]) -> StdEnvelope {
     serde_json::from_slice(body).unwrap()
@@ -319,6 +327,10 @@ fn decode(c: &mut Criterion) {
         let body = body.as_bytes();
         group.bench_with_input(BenchmarkId::new("minted", name), body, |b, body| {
             b.iter(|| minted_decode(black_box(body)))
+        });
+        let mut record = Customer::new();
+        group.bench_with_input(BenchmarkId::new("minted_into", name), body, |b, body| {
+            b.iter(|| minted_decode_into(black_box(body), &mut record))
         });
         group.bench_with_input(
             BenchmarkId::new("serde_json_from_slice", name),
