@@ -26,6 +26,7 @@ pub(crate) struct JsonStr<'a> {
 /// How many bytes at the start of `bytes` a string holds as they are: not
 /// `"`, `\\` or a control character. Eight bytes per step (SWAR), as a
 /// string's text is most of a body's bytes.
+#[inline]
 fn plain_run(bytes: &[u8]) -> usize {
     const ONES: u64 = u64::from_le_bytes([0x01; 8]);
     const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
@@ -210,10 +211,16 @@ impl<'a> JsonStr<'a> {
 
     /// Whether the decoded string equals `key` (keys are compared decoded,
     /// so `"\u0069d"` is `id`).
+    #[inline]
     pub(crate) fn matches(&self, key: &str) -> bool {
         if !self.escaped {
             return self.raw == key;
         }
+        self.matches_escaped(key)
+    }
+
+    #[inline(never)]
+    fn matches_escaped(&self, key: &str) -> bool {
         let mut rest = key;
         let equal = self.unescape(|piece| match rest.strip_prefix(piece) {
             Some(tail) => {
@@ -259,13 +266,20 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline]
     fn skip_ws(&mut self) {
+        // Every token starts above the space: one test when there is no
+        // whitespace (a compact body).
+        if self.at(self.pos).is_none_or(|b| b > b' ') {
+            return;
+        }
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.at(self.pos) {
             self.pos = self.pos.saturating_add(1);
         }
     }
 
     /// The first byte of the next token, after whitespace.
+    #[inline]
     pub(crate) fn peek(&mut self) -> Result<u8, DecodeError> {
         self.skip_ws();
         self.at(self.pos).ok_or(DecodeError::UnexpectedEnd)
@@ -291,15 +305,45 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// A string token (the next token must start with `"`).
+    /// A string token (the next token must start with `"`). Inlined: the
+    /// common case, a string without escapes, is one scan.
+    #[inline]
     pub(crate) fn string(&mut self) -> Result<JsonStr<'a>, DecodeError> {
-        self.expect(b'"')?;
-        let bytes = self.bytes();
+        // Callers have usually peeked at the quote already.
+        if self.at(self.pos) == Some(b'"') {
+            self.pos = self.pos.saturating_add(1);
+        } else {
+            self.expect(b'"')?;
+        }
         let start = self.pos;
-        let mut at = start;
+        let rest = self.bytes().get(start..).unwrap_or_default();
+        let run = plain_run(rest);
+        if rest.get(run) == Some(&b'"') {
+            let end = start.saturating_add(run);
+            let raw = self
+                .text
+                .get(start..end)
+                .ok_or(DecodeError::Syntax { offset: end })?;
+            self.pos = end.saturating_add(1);
+            return Ok(JsonStr {
+                raw,
+                escaped: false,
+            });
+        }
+        self.string_with_escapes(start, start.saturating_add(run))
+    }
+
+    /// The rest of a string token from `at`, where its first escape (or a
+    /// control character, or the end) is.
+    #[inline(never)]
+    fn string_with_escapes(
+        &mut self,
+        start: usize,
+        mut at: usize,
+    ) -> Result<JsonStr<'a>, DecodeError> {
+        let bytes = self.bytes();
         let mut escaped = false;
         loop {
-            at = at.saturating_add(plain_run(bytes.get(at..).unwrap_or_default()));
             let byte = *bytes.get(at).ok_or(DecodeError::UnexpectedEnd)?;
             match byte {
                 b'"' => break,
@@ -310,6 +354,7 @@ impl<'a> Parser<'a> {
                 0x00..=0x1F => return Err(DecodeError::ControlCharacter { offset: at }),
                 _ => at = at.saturating_add(1),
             }
+            at = at.saturating_add(plain_run(bytes.get(at..).unwrap_or_default()));
         }
         let raw = self
             .text
@@ -408,6 +453,7 @@ impl<'a> Parser<'a> {
 
     /// The next key of an object, with its `:` consumed, or `None` after the
     /// closing `}`. `first` must start `true` for each object.
+    #[inline]
     pub(crate) fn next_key(
         &mut self,
         first: &mut bool,
