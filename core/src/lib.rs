@@ -28,6 +28,7 @@
 pub mod auth;
 pub mod call;
 pub mod gateway;
+mod hex;
 pub mod http;
 pub mod json;
 mod log;

@@ -10,6 +10,7 @@
 
 use super::error::{ReadError, ReadPhase};
 use super::limits::{MAX_CHUNK_LINE_LEN, MAX_TRAILERS_LEN};
+use crate::hex::hex_digit;
 
 /// What one [`ChunkedDecoder::decode_in_place`] call did, counted in the
 /// slice it was given: `input_used` raw bytes consumed, `output_used` data
@@ -217,9 +218,9 @@ impl ChunkedDecoder {
             }
         }
         self.state.0 = match (self.state.0, b) {
-            (SizeStart, _) => Size(u64::from(hex_value(b).ok_or(ReadError::BadChunkSize)?)),
-            (Size(n), _) if hex_value(b).is_some() => {
-                let digit = u64::from(hex_value(b).unwrap_or_default());
+            (SizeStart, _) => Size(u64::from(hex_digit(b).ok_or(ReadError::BadChunkSize)?)),
+            (Size(n), _) if hex_digit(b).is_some() => {
+                let digit = u64::from(hex_digit(b).unwrap_or_default());
                 Size(
                     n.checked_mul(16)
                         .and_then(|n| n.checked_add(digit))
@@ -282,15 +283,6 @@ fn move_front(buf: &mut [u8], src: usize, len: usize, dst: usize) {
     let fits = src.checked_add(len).is_some_and(|end| end <= buf.len()) && dst <= src;
     if fits && dst != src {
         buf.copy_within(src..src.saturating_add(len), dst);
-    }
-}
-
-fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
     }
 }
 

@@ -8,6 +8,7 @@
 //! value or a [`DecodeError`], never a panic.
 
 use super::errors::DecodeError;
+use crate::hex::hex_digit;
 
 /// The deepest nesting of arrays and objects the decoder accepts.
 pub const MAX_DEPTH: usize = 64;
@@ -96,16 +97,6 @@ fn hex4(bytes: &[u8], at: usize, escape_at: usize) -> Result<u32, DecodeError> {
             .map(|digit| (value << 4) | u32::from(digit))
             .ok_or(DecodeError::InvalidEscape { offset: escape_at })
     })
-}
-
-/// The value of one hex digit.
-fn hex_digit(byte: u8) -> Option<u8> {
-    match byte {
-        b'0'..=b'9' => Some(byte - b'0'),
-        b'a'..=b'f' => Some(byte - b'a' + 10),
-        b'A'..=b'F' => Some(byte - b'A' + 10),
-        _ => None,
-    }
 }
 
 /// `\uXXXX`, or a `\uD8xx\uDCxx` surrogate pair, at `bytes[at]`.
