@@ -33,7 +33,7 @@ use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use minted_connect_std::minted_connect_core::auth::CnonceSource;
@@ -367,6 +367,50 @@ fn round_trip(c: &mut Criterion) {
     kept_alive("the raw socket", before);
     group.finish();
     socket.shutdown(Shutdown::Both).ok();
+
+    // Paired: every iteration runs one minted update and one bare ureq
+    // PATCH (thread-free resolver) back to back, and each contender times
+    // only its own half. Both see the same mixed workload, caches and
+    // machine state, so drift between contenders (a few per cent on this
+    // machine) cancels out of the ratio.
+    let mut group = c.benchmark_group("update_round_trip_paired");
+    group
+        .sampling_mode(SamplingMode::Flat)
+        .sample_size(30)
+        .measurement_time(Duration::from_secs(20))
+        .throughput(Throughput::Elements(1));
+    let before = CONNECTIONS.load(Ordering::SeqCst);
+    group.bench_function("minted_client_update", |b| {
+        b.iter_custom(|iters| {
+            let mut timed = Duration::ZERO;
+            for _ in 0..iters {
+                let start = Instant::now();
+                black_box(minted_update(&client, black_box(&update)));
+                timed += start.elapsed();
+                black_box(ureq_patch(black_box(&ip_resolved), &mut received));
+            }
+            timed
+        })
+    });
+    group.bench_function("ureq_patch_ip_resolver", |b| {
+        b.iter_custom(|iters| {
+            let mut timed = Duration::ZERO;
+            for _ in 0..iters {
+                black_box(minted_update(&client, black_box(&update)));
+                let start = Instant::now();
+                black_box(ureq_patch(black_box(&ip_resolved), &mut received));
+                timed += start.elapsed();
+            }
+            timed
+        })
+    });
+    // Two agents, each allowed to replace its idle pooled connection once.
+    let opened = CONNECTIONS.load(Ordering::SeqCst) - before;
+    assert!(
+        opened <= 2,
+        "the paired contenders opened {opened} connections"
+    );
+    group.finish();
 }
 
 criterion_group!(benches, round_trip);
