@@ -18,6 +18,7 @@
 //! Run: `cargo bench -p minted-connect-core --bench codec`.
 
 use std::hint::black_box;
+use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use minted_connect_core::auth::MAX_AUTHORIZATION_LEN;
@@ -446,5 +447,101 @@ fn digest(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, encode, decode, digest);
+/// Paired timing for `iter_custom`: `timed` and `untimed` alternate in
+/// batches of 16 and only `timed` is measured. Run twice with the roles
+/// swapped, both contenders see the same workload and machine state, so
+/// drift between contenders (10–20 % on this machine from run to run)
+/// cancels out of their ratio.
+fn paired(iters: u64, mut timed: impl FnMut(), mut untimed: impl FnMut()) -> Duration {
+    const BATCH: u64 = 16;
+    let mut total = Duration::ZERO;
+    let mut left = iters;
+    while left > 0 {
+        let n = left.min(BATCH);
+        let start = Instant::now();
+        for _ in 0..n {
+            timed();
+        }
+        total += start.elapsed();
+        for _ in 0..n {
+            untimed();
+        }
+        left -= n;
+    }
+    total
+}
+
+/// The targets' comparisons, paired (see [`paired`]): validate + encode
+/// against serde_json `to_writer`, and the decode into a reused record
+/// against serde_json `from_slice`.
+fn paired_groups(c: &mut Criterion) {
+    let mut slot = CustomerUpdate::validate(&INPUT, ValidationProfile::Lenient).unwrap();
+    let mut buf = [0u8; MAX_UPDATE_BODY_LEN];
+    let mut reused = Vec::with_capacity(512);
+    let mut group = c.benchmark_group("encode_update_paired");
+    group.bench_function("minted_validate_into_encode", |b| {
+        b.iter_custom(|iters| {
+            paired(
+                iters,
+                || {
+                    black_box(minted_validate_into_encode(
+                        black_box(&INPUT),
+                        black_box(&mut slot),
+                        black_box(&mut buf),
+                    ));
+                },
+                || {
+                    black_box(serde_json_to_writer(black_box(&BODY), &mut reused));
+                },
+            )
+        })
+    });
+    let mut slot = CustomerUpdate::validate(&INPUT, ValidationProfile::Lenient).unwrap();
+    let mut reused = Vec::with_capacity(512);
+    group.bench_function("serde_json_to_writer", |b| {
+        b.iter_custom(|iters| {
+            paired(
+                iters,
+                || {
+                    black_box(serde_json_to_writer(black_box(&BODY), &mut reused));
+                },
+                || {
+                    black_box(minted_validate_into_encode(
+                        black_box(&INPUT),
+                        black_box(&mut slot),
+                        black_box(&mut buf),
+                    ));
+                },
+            )
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("decode_200_paired");
+    for (name, body) in [("vendor", VENDOR_200), ("php", PHP_200)] {
+        let body = body.as_bytes();
+        let mut record = Customer::new();
+        group.bench_function(BenchmarkId::new("minted_into", name), |b| {
+            b.iter_custom(|iters| {
+                paired(
+                    iters,
+                    || minted_decode_into(black_box(body), &mut record),
+                    || drop(black_box(serde_json_from_slice(black_box(body)))),
+                )
+            })
+        });
+        group.bench_function(BenchmarkId::new("serde_json_from_slice", name), |b| {
+            b.iter_custom(|iters| {
+                paired(
+                    iters,
+                    || drop(black_box(serde_json_from_slice(black_box(body)))),
+                    || minted_decode_into(black_box(body), &mut record),
+                )
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, encode, decode, digest, paired_groups);
 criterion_main!(benches);
