@@ -35,7 +35,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{
+    BenchmarkGroup, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
 use minted_connect_std::minted_connect_core::auth::CnonceSource;
 use minted_connect_std::minted_connect_core::auth::DigestSession;
 use minted_connect_std::minted_connect_core::call::{
@@ -249,6 +252,18 @@ fn raw_round_trip(socket: &mut TcpStream, request: &[u8], reply: &mut [u8]) {
     socket.read_exact(reply).unwrap();
 }
 
+/// A group with flat sampling: every sample is thousands of sequential
+/// updates on the same clients and connections.
+fn flat_group<'c>(c: &'c mut Criterion, name: &str, seconds: u64) -> BenchmarkGroup<'c, WallTime> {
+    let mut group = c.benchmark_group(name);
+    group
+        .sampling_mode(SamplingMode::Flat)
+        .sample_size(30)
+        .measurement_time(Duration::from_secs(seconds))
+        .throughput(Throughput::Elements(1));
+    group
+}
+
 fn round_trip(c: &mut Criterion) {
     let addr = start_server();
     let base_url = format!("http://{addr}");
@@ -326,14 +341,7 @@ fn round_trip(c: &mut Criterion) {
     raw_round_trip(&mut socket, &request, &mut reply);
     assert_eq!(reply, expected);
 
-    let mut group = c.benchmark_group("update_round_trip");
-    // Flat sampling: every sample is thousands of sequential updates on the
-    // same client and connection.
-    group
-        .sampling_mode(SamplingMode::Flat)
-        .sample_size(30)
-        .measurement_time(Duration::from_secs(10))
-        .throughput(Throughput::Elements(1));
+    let mut group = flat_group(c, "update_round_trip", 10);
     // Each contender stays on one connection (a pooled one idle for more
     // than ureq's 15 s `max_idle_age` while the others ran is replaced once).
     let kept_alive = |name: &str, before: usize| {
@@ -373,12 +381,7 @@ fn round_trip(c: &mut Criterion) {
     // only its own half. Both see the same mixed workload, caches and
     // machine state, so drift between contenders (a few per cent on this
     // machine) cancels out of the ratio.
-    let mut group = c.benchmark_group("update_round_trip_paired");
-    group
-        .sampling_mode(SamplingMode::Flat)
-        .sample_size(30)
-        .measurement_time(Duration::from_secs(20))
-        .throughput(Throughput::Elements(1));
+    let mut group = flat_group(c, "update_round_trip_paired", 20);
     let before = CONNECTIONS.load(Ordering::SeqCst);
     group.bench_function("minted_client_update", |b| {
         b.iter_custom(|iters| {
