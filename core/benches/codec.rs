@@ -78,50 +78,20 @@ const BODY: UpdateBody<'static> = UpdateBody {
 };
 
 /// The vendor's documented 200 response, exactly as printed.
-const VENDOR_200: &str = r#"{
-  "data": {
-    "id": 2,
-    "external_id": "MTD0018232",
-    "company_id": 2000000,
-    "user_id": null,
-    "firstname": "Mehmet",
-    "middlename": null,
-    "lastname": "Gülbilge",
-    "fullname": "Mehmet Gülbilge",
-    "email": "mehmet.gulbilge@example.com",
-    "phone": null,
-    "gender": null,
-    "identity_number": null,
-    "birthdate": null,
-    "created_at": "2023-03-05 04:51:18",
-    "updated_at": "2023-03-05 04:51:18"
-  },
-  "success": true,
-  "code": 0,
-  "message": ""
-}"#;
+const VENDOR_200: &str = include_str!("../tests/fixtures/vendor_200.json");
 
 /// The same record as PHP's `json_encode` sends it: compact, non-ASCII as
 /// `\uXXXX` (a surrogate pair beyond the BMP), `/` as `\/`.
-const PHP_200: &str = concat!(
-    r#"{"data":{"id":2,"external_id":"MTD0018232","company_id":2000000,"user_id":null,"#,
-    r#""firstname":"Mehmet","middlename":null,"lastname":"G\u00fclbilge","#,
-    r#""fullname":"Mehmet G\u00fclbilge \ud83d\ude00","email":"mehmet.gulbilge@example.com","#,
-    r#""phone":null,"gender":null,"identity_number":null,"birthdate":null,"#,
-    r#""created_at":"2023-03-05 04:51:18","updated_at":"2023-03-05 04:51:18"},"#,
-    r#""success":true,"code":0,"message":"G\u00fcncellendi \/ updated"}"#
-);
+const PHP_200: &str = include_str!("../tests/fixtures/php_200.json");
 
 /// `PHP_200` for serde-json-core, which rejects surrogate pairs: the emoji
 /// is replaced by a BMP escape of the same length (`\u263a\u263a`).
-const PHP_200_BMP: &str = concat!(
-    r#"{"data":{"id":2,"external_id":"MTD0018232","company_id":2000000,"user_id":null,"#,
-    r#""firstname":"Mehmet","middlename":null,"lastname":"G\u00fclbilge","#,
-    r#""fullname":"Mehmet G\u00fclbilge \u263a\u263a","email":"mehmet.gulbilge@example.com","#,
-    r#""phone":null,"gender":null,"identity_number":null,"birthdate":null,"#,
-    r#""created_at":"2023-03-05 04:51:18","updated_at":"2023-03-05 04:51:18"},"#,
-    r#""success":true,"code":0,"message":"G\u00fcncellendi \/ updated"}"#
-);
+fn php_200_bmp() -> String {
+    let bmp = PHP_200.replace(r"\ud83d\ude00", r"\u263a\u263a");
+    assert_eq!(bmp.len(), PHP_200.len());
+    assert_ne!(bmp, PHP_200);
+    bmp
+}
 
 /// The envelope for serde_json: every text an owned `String`.
 #[derive(Deserialize)]
@@ -314,7 +284,8 @@ fn decode(c: &mut Criterion) {
             .is_err(),
         "serde-json-core 0.7 rejects surrogate pairs"
     );
-    for body in [VENDOR_200, PHP_200_BMP] {
+    let php_bmp = php_200_bmp();
+    for body in [VENDOR_200, php_bmp.as_str()] {
         let envelope = serde_json_core_from_slice_escaped(body.as_bytes(), &mut scratch);
         assert_eq!(envelope.data.unwrap().lastname.as_deref(), Some("Gülbilge"));
     }
@@ -322,7 +293,7 @@ fn decode(c: &mut Criterion) {
     let mut group = c.benchmark_group("decode_200");
     let inputs = [
         ("vendor", VENDOR_200, VENDOR_200),
-        ("php", PHP_200, PHP_200_BMP),
+        ("php", PHP_200, php_bmp.as_str()),
     ];
     for (name, body, body_for_core) in inputs {
         let body = body.as_bytes();

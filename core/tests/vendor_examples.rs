@@ -226,28 +226,7 @@ fn the_largest_valid_body_fits_exactly() {
     assert!(quotes.len() * 2 <= NAME_CAPACITY);
 }
 
-const VENDOR_200: &str = r#"{
-  "data": {
-    "id": 2,
-    "external_id": "MTD0018232",
-    "company_id": 2000000,
-    "user_id": null,
-    "firstname": "Mehmet",
-    "middlename": null,
-    "lastname": "Gülbilge",
-    "fullname": "Mehmet Gülbilge",
-    "email": "mehmet.gulbilge@example.com",
-    "phone": null,
-    "gender": null,
-    "identity_number": null,
-    "birthdate": null,
-    "created_at": "2023-03-05 04:51:18",
-    "updated_at": "2023-03-05 04:51:18"
-  },
-  "success": true,
-  "code": 0,
-  "message": ""
-}"#;
+const VENDOR_200: &str = include_str!("fixtures/vendor_200.json");
 
 fn vendor_customer() -> Customer {
     Customer {

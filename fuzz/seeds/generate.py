@@ -15,28 +15,9 @@ SEEDS = pathlib.Path(__file__).resolve().parent
 
 # ---- decode_response: 2-byte big-endian status, then the body -------------
 
-VENDOR_200 = """{
-  "data": {
-    "id": 2,
-    "external_id": "MTD0018232",
-    "company_id": 2000000,
-    "user_id": null,
-    "firstname": "Mehmet",
-    "middlename": null,
-    "lastname": "G\u00fclbilge",
-    "fullname": "Mehmet G\u00fclbilge",
-    "email": "mehmet.gulbilge@example.com",
-    "phone": null,
-    "gender": null,
-    "identity_number": null,
-    "birthdate": null,
-    "created_at": "2023-03-05 04:51:18",
-    "updated_at": "2023-03-05 04:51:18"
-  },
-  "success": true,
-  "code": 0,
-  "message": ""
-}"""
+# The vendor's documented 200, shared with the core's tests and benches.
+FIXTURES = SEEDS.parents[1] / "core" / "tests" / "fixtures"
+VENDOR_200 = (FIXTURES / "vendor_200.json").read_text(encoding="utf-8")
 
 # core/tests/vendor_examples.rs PHP_200: PHP-style escapes, unknown nested fields.
 PHP_200 = (

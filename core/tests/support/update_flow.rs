@@ -50,39 +50,11 @@ pub const CHALLENGE_MD5: &str = "Digest realm=\"minted-sandbox\", \
     qop=\"auth\", opaque=\"5ccc069c403ebaf9f0171e9517f40e41\"";
 
 /// The vendor's documented 200 response, exactly as printed.
-pub const VENDOR_200: &str = r#"{
-  "data": {
-    "id": 2,
-    "external_id": "MTD0018232",
-    "company_id": 2000000,
-    "user_id": null,
-    "firstname": "Mehmet",
-    "middlename": null,
-    "lastname": "Gülbilge",
-    "fullname": "Mehmet Gülbilge",
-    "email": "mehmet.gulbilge@example.com",
-    "phone": null,
-    "gender": null,
-    "identity_number": null,
-    "birthdate": null,
-    "created_at": "2023-03-05 04:51:18",
-    "updated_at": "2023-03-05 04:51:18"
-  },
-  "success": true,
-  "code": 0,
-  "message": ""
-}"#;
+pub const VENDOR_200: &str = include_str!("../fixtures/vendor_200.json");
 
 /// The same record as PHP's `json_encode` sends it: `\u00fc`, `\/` and a
 /// surrogate pair.
-pub const PHP_200: &str = concat!(
-    r#"{"data":{"id":2,"external_id":"MTD0018232","company_id":2000000,"user_id":null,"#,
-    r#""firstname":"Mehmet","middlename":null,"lastname":"G\u00fclbilge","#,
-    r#""fullname":"Mehmet G\u00fclbilge \ud83d\ude00","email":"mehmet.gulbilge@example.com","#,
-    r#""phone":null,"gender":null,"identity_number":null,"birthdate":null,"#,
-    r#""created_at":"2023-03-05 04:51:18","updated_at":"2023-03-05 04:51:18"},"#,
-    r#""success":true,"code":0,"message":"G\u00fcncellendi \/ updated"}"#
-);
+pub const PHP_200: &str = include_str!("../fixtures/php_200.json");
 
 /// The 401 the server answers a request without `Authorization` with.
 pub const CHALLENGE_RESPONSE: &[u8] = b"HTTP/1.1 401 Unauthorized\r\n\
