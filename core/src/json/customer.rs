@@ -3,7 +3,8 @@
 use heapless::String;
 
 use super::errors::{DecodeError, ResponseField};
-use super::parser::{JsonStr, Parser};
+use super::parser::{Escapes, JsonStr, Parser};
+use super::word_error::WordError;
 use crate::model::{Customer, Date, Timestamp};
 
 /// The keys of the record, matched decoded.
@@ -28,7 +29,7 @@ const KEYS: [(&str, ResponseField); 15] = [
 /// The field a key names, with its bit for duplicate detection. Plain keys
 /// (the common case) are matched without decoding.
 fn lookup(key: &JsonStr<'_>) -> Option<(ResponseField, u32)> {
-    let index = if key.escaped {
+    let index = if key.escapes == Escapes::Present {
         KEYS.iter().position(|(name, _)| key.matches(name))?
     } else {
         match key.raw {
@@ -62,7 +63,7 @@ fn text<const N: usize>(
     p: &mut Parser<'_>,
     field: ResponseField,
     dest: &mut Option<String<N>>,
-) -> Result<Result<(), DecodeError>, DecodeError> {
+) -> Result<Result<(), WordError>, WordError> {
     let fits = match p.peek()? {
         b'n' => {
             p.literal(b"null")?;
@@ -79,14 +80,14 @@ fn text<const N: usize>(
         }
         _ => {
             p.skip_value()?;
-            return Ok(Err(DecodeError::WrongType { field }));
+            return Ok(Err(DecodeError::WrongType { field }.into()));
         }
     };
     if fits {
         Ok(Ok(()))
     } else {
         *dest = None;
-        Ok(Err(DecodeError::TooLong { field, capacity: N }))
+        Ok(Err(DecodeError::TooLong { field, capacity: N }.into()))
     }
 }
 
@@ -95,11 +96,11 @@ fn short_text(
     p: &mut Parser<'_>,
     field: ResponseField,
     scratch: &mut Option<String<32>>,
-) -> Result<Result<(), DecodeError>, DecodeError> {
+) -> Result<Result<(), WordError>, WordError> {
     text(p, field, scratch).map(|inner| {
-        inner.map_err(|error| match error {
-            DecodeError::TooLong { .. } => DecodeError::InvalidValue { field },
-            other => other,
+        inner.map_err(|error| match DecodeError::from(error) {
+            DecodeError::TooLong { .. } => DecodeError::InvalidValue { field }.into(),
+            _ => error,
         })
     })
 }
@@ -109,7 +110,7 @@ fn short_text(
 fn id(
     p: &mut Parser<'_>,
     field: ResponseField,
-) -> Result<Result<Option<u64>, DecodeError>, DecodeError> {
+) -> Result<Result<Option<u64>, WordError>, WordError> {
     let mut buf: String<24> = String::new();
     let digits = match p.peek()? {
         b'n' => {
@@ -118,19 +119,19 @@ fn id(
         }
         b'"' => {
             if !p.string()?.decode_into(&mut buf)? {
-                return Ok(Err(DecodeError::InvalidValue { field }));
+                return Ok(Err(DecodeError::InvalidValue { field }.into()));
             }
             buf.as_str()
         }
         b'-' | b'0'..=b'9' => p.number()?,
         _ => {
             p.skip_value()?;
-            return Ok(Err(DecodeError::WrongType { field }));
+            return Ok(Err(DecodeError::WrongType { field }.into()));
         }
     };
     Ok(parse_u64(digits)
         .map(Some)
-        .ok_or(DecodeError::InvalidValue { field }))
+        .ok_or(DecodeError::InvalidValue { field }.into()))
 }
 
 /// ASCII digits → `u64`, `None` on anything else or on overflow.
@@ -151,11 +152,11 @@ pub(crate) fn parse_u64(digits: &str) -> Option<u64> {
 pub(crate) fn decode_customer(
     p: &mut Parser<'_>,
     out: &mut Customer,
-) -> Result<Result<(), DecodeError>, DecodeError> {
+) -> Result<Result<(), DecodeError>, WordError> {
     p.object_start()?;
     let mut first = true;
     let mut seen: u32 = 0;
-    let mut failure: Option<DecodeError> = None;
+    let mut failure: Option<WordError> = None;
     while let Some(key) = p.next_key(&mut first)? {
         let Some((field, bit)) = lookup(&key) else {
             p.skip_value()?;
@@ -168,7 +169,7 @@ pub(crate) fn decode_customer(
         let mask = 1u32 << bit;
         if seen & mask != 0 {
             p.skip_value()?;
-            failure = Some(DecodeError::DuplicateField { field });
+            failure = Some(DecodeError::DuplicateField { field }.into());
             continue;
         }
         seen |= mask;
@@ -187,18 +188,18 @@ pub(crate) fn decode_customer(
             ResponseField::Gender => text(p, field, &mut out.gender_text)?,
             ResponseField::IdentityNumber => text(p, field, &mut out.identity_number)?,
             ResponseField::Birthdate => short_text(p, field, &mut scratch)?.and_then(|()| {
-                out.birthdate =
-                    birthdate(scratch.as_deref()).ok_or(DecodeError::InvalidValue { field })?;
+                out.birthdate = birthdate(scratch.as_deref())
+                    .ok_or(WordError::from(DecodeError::InvalidValue { field }))?;
                 Ok(())
             }),
             ResponseField::CreatedAt => short_text(p, field, &mut scratch)?.and_then(|()| {
-                out.created_at =
-                    timestamp(scratch.as_deref()).ok_or(DecodeError::InvalidValue { field })?;
+                out.created_at = timestamp(scratch.as_deref())
+                    .ok_or(WordError::from(DecodeError::InvalidValue { field }))?;
                 Ok(())
             }),
             ResponseField::UpdatedAt => short_text(p, field, &mut scratch)?.and_then(|()| {
-                out.updated_at =
-                    timestamp(scratch.as_deref()).ok_or(DecodeError::InvalidValue { field })?;
+                out.updated_at = timestamp(scratch.as_deref())
+                    .ok_or(WordError::from(DecodeError::InvalidValue { field }))?;
                 Ok(())
             }),
             // The envelope's fields are not in `KEYS`.
@@ -211,7 +212,7 @@ pub(crate) fn decode_customer(
             failure = Some(error);
         }
     }
-    Ok(failure.map_or(Ok(()), Err))
+    Ok(failure.map_or(Ok(()), |error| Err(error.into())))
 }
 
 /// A birthdate: `null` or `""` → none; `YYYY-MM-DD`, optionally followed by

@@ -8,6 +8,7 @@ use super::errors::{
     ApiError, DecodeError, FieldMessage, InvalidDetails, ResponseField, ServerMessage,
 };
 use super::parser::Parser;
+use super::word_error::WordError;
 use crate::model::Customer;
 
 /// How deep a 422 body is searched for `message`, `code` and `errors`
@@ -37,7 +38,7 @@ struct Envelope {
 }
 
 /// An integer `code` (anything else, e.g. a string code, is ignored).
-fn integer(p: &mut Parser<'_>) -> Result<Option<i64>, DecodeError> {
+fn integer(p: &mut Parser<'_>) -> Result<Option<i64>, WordError> {
     match p.peek()? {
         b'-' | b'0'..=b'9' => {
             let text = p.number()?;
@@ -54,7 +55,7 @@ fn integer(p: &mut Parser<'_>) -> Result<Option<i64>, DecodeError> {
 /// object and returns a deferred field error, if any.
 fn walk_envelope<'a>(
     body: &'a [u8],
-    mut on_data: impl FnMut(&mut Parser<'a>) -> Result<Result<(), DecodeError>, DecodeError>,
+    mut on_data: impl FnMut(&mut Parser<'a>) -> Result<Result<(), DecodeError>, WordError>,
 ) -> Result<(Envelope, Result<(), DecodeError>), DecodeError> {
     let mut p = Parser::new(body)?;
     if p.peek()? != b'{' {
@@ -224,7 +225,7 @@ pub fn decode_remove_response(
     {
         return Ok(());
     }
-    let (envelope, _) = walk_envelope(body, |p| p.skip_value().map(|()| Ok(())))?;
+    let (envelope, _) = walk_envelope(body, |p| p.skip_value().map(Ok))?;
     verdict(envelope, Ok(()))
 }
 
@@ -268,7 +269,7 @@ fn collect_details(
     p: &mut Parser<'_>,
     details: &mut InvalidDetails,
     depth: usize,
-) -> Result<(), DecodeError> {
+) -> Result<(), WordError> {
     p.object_start()?;
     let mut first = true;
     while let Some(key) = p.next_key(&mut first)? {
@@ -293,10 +294,7 @@ fn collect_details(
 }
 
 /// `{"field": ["msg", ...] | "msg", ...}`.
-fn collect_field_errors(
-    p: &mut Parser<'_>,
-    details: &mut InvalidDetails,
-) -> Result<(), DecodeError> {
+fn collect_field_errors(p: &mut Parser<'_>, details: &mut InvalidDetails) -> Result<(), WordError> {
     p.object_start()?;
     let mut first = true;
     while let Some(key) = p.next_key(&mut first)? {
@@ -313,7 +311,7 @@ fn collect_messages(
     p: &mut Parser<'_>,
     details: &mut InvalidDetails,
     field: &str,
-) -> Result<(), DecodeError> {
+) -> Result<(), WordError> {
     match p.peek()? {
         b'"' => push_message(p, details, field),
         b'[' => {
@@ -336,7 +334,7 @@ fn push_message(
     p: &mut Parser<'_>,
     details: &mut InvalidDetails,
     field: &str,
-) -> Result<(), DecodeError> {
+) -> Result<(), WordError> {
     let text = p.string()?;
     let mut entry = FieldMessage::default();
     let _ = entry.field.push_str(field);

@@ -74,6 +74,29 @@ pub enum ResponseField {
 }
 
 impl ResponseField {
+    /// Every field in declaration order: `field as usize` indexes it.
+    pub(crate) const ALL: [ResponseField; 19] = [
+        ResponseField::Data,
+        ResponseField::Success,
+        ResponseField::Code,
+        ResponseField::Message,
+        ResponseField::Id,
+        ResponseField::ExternalId,
+        ResponseField::CompanyId,
+        ResponseField::UserId,
+        ResponseField::Firstname,
+        ResponseField::Middlename,
+        ResponseField::Lastname,
+        ResponseField::Fullname,
+        ResponseField::Email,
+        ResponseField::Phone,
+        ResponseField::Gender,
+        ResponseField::IdentityNumber,
+        ResponseField::Birthdate,
+        ResponseField::CreatedAt,
+        ResponseField::UpdatedAt,
+    ];
+
     /// The JSON key.
     pub const fn name(self) -> &'static str {
         match self {

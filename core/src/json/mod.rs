@@ -22,6 +22,7 @@ mod encode;
 mod envelope;
 mod errors;
 mod parser;
+mod word_error;
 
 pub use encode::{MAX_CREATE_BODY_LEN, MAX_UPDATE_BODY_LEN, encode_create, encode_update};
 pub use envelope::{
