@@ -97,14 +97,20 @@ impl Writer<'_> {
     fn quoted(&mut self, name: &[u8], value: &str) -> Result<(), DigestError> {
         self.raw(name)?;
         self.raw(b"=\"")?;
-        for piece in value.split_inclusive(['"', '\\']) {
-            match piece.as_bytes().split_last() {
-                Some((&last, head)) if last == b'"' || last == b'\\' => {
-                    self.raw(head)?;
-                    self.raw(&[b'\\', last])?;
-                }
-                _ => self.raw(piece.as_bytes())?,
-            }
+        // Byte-wise: both specials are ASCII, so no UTF-8 decoding is needed.
+        let mut rest = value.as_bytes();
+        loop {
+            let at = rest
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\')
+                .unwrap_or(rest.len());
+            let (head, tail) = rest.split_at_checked(at).unwrap_or((rest, &[]));
+            self.raw(head)?;
+            let Some((&special, tail)) = tail.split_first() else {
+                break;
+            };
+            self.raw(&[b'\\', special])?;
+            rest = tail;
         }
         self.raw(b"\"")
     }
