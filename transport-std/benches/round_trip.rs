@@ -383,14 +383,21 @@ fn round_trip(c: &mut Criterion) {
     // machine) cancels out of the ratio.
     let mut group = flat_group(c, "update_round_trip_paired", 20);
     let before = CONNECTIONS.load(Ordering::SeqCst);
+    // Both halves of every iteration (warm-up included) are also summed
+    // here, so the ratio printed after the group compares the two clients
+    // over the very same iterations, not over two measurement windows
+    // seconds apart (criterion runs the two functions one after the other).
+    let mut totals = PairedTotals::default();
     group.bench_function("minted_client_update", |b| {
         b.iter_custom(|iters| {
             let mut timed = Duration::ZERO;
             for _ in 0..iters {
-                let start = Instant::now();
-                black_box(minted_update(&client, black_box(&update)));
-                timed += start.elapsed();
-                black_box(ureq_patch(black_box(&ip_resolved), &mut received));
+                timed += totals
+                    .pair(
+                        || black_box(minted_update(&client, black_box(&update))),
+                        || black_box(ureq_patch(black_box(&ip_resolved), &mut received)),
+                    )
+                    .0;
             }
             timed
         })
@@ -399,10 +406,12 @@ fn round_trip(c: &mut Criterion) {
         b.iter_custom(|iters| {
             let mut timed = Duration::ZERO;
             for _ in 0..iters {
-                black_box(minted_update(&client, black_box(&update)));
-                let start = Instant::now();
-                black_box(ureq_patch(black_box(&ip_resolved), &mut received));
-                timed += start.elapsed();
+                timed += totals
+                    .pair(
+                        || black_box(minted_update(&client, black_box(&update))),
+                        || black_box(ureq_patch(black_box(&ip_resolved), &mut received)),
+                    )
+                    .1;
             }
             timed
         })
@@ -413,7 +422,50 @@ fn round_trip(c: &mut Criterion) {
         opened <= 2,
         "the paired contenders opened {opened} connections"
     );
+    totals.report();
     group.finish();
+}
+
+/// Both halves of every paired iteration, summed.
+#[derive(Default)]
+struct PairedTotals {
+    minted: Duration,
+    bare: Duration,
+    iterations: u32,
+}
+
+impl PairedTotals {
+    /// Runs one minted update, then one bare PATCH, timing each; returns
+    /// both times and adds them to the totals.
+    fn pair<A, B>(
+        &mut self,
+        minted: impl FnOnce() -> A,
+        bare: impl FnOnce() -> B,
+    ) -> (Duration, Duration) {
+        let start = Instant::now();
+        black_box(minted());
+        let between = Instant::now();
+        black_box(bare());
+        let end = Instant::now();
+        let times = (between - start, end - between);
+        self.minted += times.0;
+        self.bare += times.1;
+        self.iterations += 1;
+        times
+    }
+
+    /// Prints the per-update means and their ratio over the same iterations.
+    fn report(&self) {
+        let n = self.iterations.max(1);
+        let (minted, bare) = (self.minted / n, self.bare / n);
+        println!(
+            "update_round_trip_paired, same {} iterations: minted {:.2} µs, bare ureq {:.2} µs, ratio {:.3}",
+            self.iterations,
+            minted.as_secs_f64() * 1e6,
+            bare.as_secs_f64() * 1e6,
+            self.minted.as_secs_f64() / self.bare.as_secs_f64().max(f64::MIN_POSITIVE),
+        );
+    }
 }
 
 criterion_group!(benches, round_trip);
