@@ -214,7 +214,7 @@ impl DigestSession {
     /// scheme. With a `-sess` algorithm the caller must then keep the cnonce
     /// fixed per challenge.
     ///
-    /// When `qop` is in use the cnonce must be 1 to [`MAX_CNONCE_LEN`](super::MAX_CNONCE_LEN)
+    /// When `qop` is in use the cnonce must be 1 to [`MAX_CNONCE_LEN`]
     /// visible ASCII characters other than `"`, `\` and `:`; otherwise it is
     /// ignored.
     pub fn authorize_with_cnonce(

@@ -5,7 +5,7 @@
 //! surrogate escapes only in pairs. Values the decoder does not read are
 //! still checked by [`Parser::skip_value`], iteratively (no recursion), up
 //! to [`MAX_DEPTH`] levels. Every step is bounds-checked: any input gives a
-//! value or a [`DecodeError`], never a panic.
+//! value or a [`DecodeError`](super::DecodeError), never a panic.
 
 use super::word_error::WordError;
 use crate::hex::hex_digit;

@@ -5,10 +5,11 @@
 //! low byte of the string's pointer, and LLVM moves such a result (and a
 //! `DecodeError` with a field) in byte-split pieces, down to two
 //! overlapping 4-byte moves for seven bytes. Reading a word back from
-//! pieces defeats the CPU's store forwarding: `perf` put about 65 % of a
-//! decode's samples on those reloads. A `u64` lies over the pointer whole,
-//! so both sides of a result move as whole words. The public API still
-//! returns `DecodeError`; the conversion happens once, on the error path.
+//! pieces defeats the CPU's store forwarding: `perf` put about 40 % of a
+//! decode's samples on those reloads (see `BENCHMARKS.md`, Decode). A `u64`
+//! lies over the pointer whole, so both sides of a result move as whole
+//! words. The public API still returns `DecodeError`; the conversion
+//! happens once, on the error path.
 
 use super::errors::{DecodeError, ResponseField};
 
