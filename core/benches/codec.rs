@@ -418,31 +418,74 @@ fn digest(c: &mut Criterion) {
     group.finish();
 }
 
-/// Paired timing for `iter_custom`: `timed` and `untimed` alternate in
-/// batches of 16 and only `timed` is measured. Run twice with the roles
-/// swapped, both contenders see the same workload and machine state, so
-/// drift between contenders (10–20 % on this machine from run to run)
-/// cancels out of their ratio.
-fn paired(iters: u64, mut timed: impl FnMut(), mut untimed: impl FnMut()) -> Duration {
-    const BATCH: u64 = 16;
-    let mut total = Duration::ZERO;
-    let mut left = iters;
-    while left > 0 {
-        let n = left.min(BATCH);
-        let start = Instant::now();
-        for _ in 0..n {
-            timed();
-        }
-        total += start.elapsed();
-        for _ in 0..n {
-            untimed();
-        }
-        left -= n;
-    }
-    total
+/// Paired timing for `iter_custom`: ours and theirs alternate in batches
+/// of 16, and both batches are timed. Criterion gets the side its function
+/// is named after; both sides are also summed here over every batch
+/// (warm-up included) of the group's two functions, so [`PairTotals::print`]
+/// compares the contenders over the very same batches. Criterion's two
+/// medians come from two windows seconds apart, and this machine drifts
+/// between windows by several per cent.
+#[derive(Default)]
+struct PairTotals {
+    ours: Duration,
+    theirs: Duration,
+    operations: u64,
 }
 
-/// The targets' comparisons, paired (see [`paired`]): validate + encode
+impl PairTotals {
+    fn run(
+        &mut self,
+        iters: u64,
+        report_ours: bool,
+        mut ours: impl FnMut(),
+        mut theirs: impl FnMut(),
+    ) -> Duration {
+        const BATCH: u64 = 16;
+        let mut reported = Duration::ZERO;
+        let mut left = iters;
+        while left > 0 {
+            let n = left.min(BATCH);
+            // The reported side runs first in each batch, so over the two
+            // functions each contender runs first half of the time (which
+            // one goes first moves the times by a few per cent).
+            let start = Instant::now();
+            for _ in 0..n {
+                if report_ours { ours() } else { theirs() }
+            }
+            let between = Instant::now();
+            for _ in 0..n {
+                if report_ours { theirs() } else { ours() }
+            }
+            let end = Instant::now();
+            let (first, second) = (between - start, end - between);
+            let (ours_time, theirs_time) = if report_ours {
+                (first, second)
+            } else {
+                (second, first)
+            };
+            self.ours += ours_time;
+            self.theirs += theirs_time;
+            reported += first;
+            left -= n;
+        }
+        self.operations += iters;
+        reported
+    }
+
+    /// Prints both means and their ratio over the same batches.
+    fn print(&self, group: &str) {
+        let n = self.operations.max(1) as f64;
+        println!(
+            "{group}, same {} operations each: ours {:.1} ns, theirs {:.1} ns, ratio {:.3}",
+            self.operations,
+            self.ours.as_secs_f64() * 1e9 / n,
+            self.theirs.as_secs_f64() * 1e9 / n,
+            self.ours.as_secs_f64() / self.theirs.as_secs_f64().max(f64::MIN_POSITIVE),
+        );
+    }
+}
+
+/// The targets' comparisons, paired (see [`PairTotals`]): validate + encode
 /// against serde_json `to_writer`, and the decode into a reused record
 /// against serde_json `from_slice`.
 fn paired_groups(c: &mut Criterion) {
@@ -450,66 +493,53 @@ fn paired_groups(c: &mut Criterion) {
     let mut buf = [0u8; MAX_UPDATE_BODY_LEN];
     let mut reused = Vec::with_capacity(512);
     let mut group = c.benchmark_group("encode_update_paired");
-    group.bench_function("minted_validate_into_encode", |b| {
-        b.iter_custom(|iters| {
-            paired(
-                iters,
-                || {
-                    black_box(minted_validate_into_encode(
-                        black_box(&INPUT),
-                        black_box(&mut slot),
-                        black_box(&mut buf),
-                    ));
-                },
-                || {
-                    black_box(serde_json_to_writer(black_box(&BODY), &mut reused));
-                },
-            )
-        })
-    });
-    let mut slot = CustomerUpdate::validate(&INPUT, ValidationProfile::Lenient).unwrap();
-    let mut reused = Vec::with_capacity(512);
-    group.bench_function("serde_json_to_writer", |b| {
-        b.iter_custom(|iters| {
-            paired(
-                iters,
-                || {
-                    black_box(serde_json_to_writer(black_box(&BODY), &mut reused));
-                },
-                || {
-                    black_box(minted_validate_into_encode(
-                        black_box(&INPUT),
-                        black_box(&mut slot),
-                        black_box(&mut buf),
-                    ));
-                },
-            )
-        })
-    });
+    let mut totals = PairTotals::default();
+    for (name, report_ours) in [
+        ("minted_validate_into_encode", true),
+        ("serde_json_to_writer", false),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter_custom(|iters| {
+                totals.run(
+                    iters,
+                    report_ours,
+                    || {
+                        black_box(minted_validate_into_encode(
+                            black_box(&INPUT),
+                            black_box(&mut slot),
+                            black_box(&mut buf),
+                        ));
+                    },
+                    || {
+                        black_box(serde_json_to_writer(black_box(&BODY), &mut reused));
+                    },
+                )
+            })
+        });
+    }
     group.finish();
+    totals.print("encode_update_paired (validate_into + encode / to_writer)");
 
     let mut group = c.benchmark_group("decode_200_paired");
     for (name, body) in [("vendor", VENDOR_200), ("php", PHP_200)] {
         let body = body.as_bytes();
         let mut record = Customer::new();
-        group.bench_function(BenchmarkId::new("minted_into", name), |b| {
-            b.iter_custom(|iters| {
-                paired(
-                    iters,
-                    || minted_decode_into(black_box(body), &mut record),
-                    || drop(black_box(serde_json_from_slice(black_box(body)))),
-                )
-            })
-        });
-        group.bench_function(BenchmarkId::new("serde_json_from_slice", name), |b| {
-            b.iter_custom(|iters| {
-                paired(
-                    iters,
-                    || drop(black_box(serde_json_from_slice(black_box(body)))),
-                    || minted_decode_into(black_box(body), &mut record),
-                )
-            })
-        });
+        let mut totals = PairTotals::default();
+        for (contender, report_ours) in [("minted_into", true), ("serde_json_from_slice", false)] {
+            group.bench_function(BenchmarkId::new(contender, name), |b| {
+                b.iter_custom(|iters| {
+                    totals.run(
+                        iters,
+                        report_ours,
+                        || minted_decode_into(black_box(body), &mut record),
+                        || drop(black_box(serde_json_from_slice(black_box(body)))),
+                    )
+                })
+            });
+        }
+        totals.print(&format!(
+            "decode_200_paired/{name} (minted_into / from_slice)"
+        ));
     }
     group.finish();
 }
