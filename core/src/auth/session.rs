@@ -10,6 +10,7 @@
 use core::fmt;
 
 use heapless::String;
+use heapless::string::StringView;
 
 use super::algorithm::{Algorithm, Qop, lower_hex};
 use super::challenge::DigestChallenge;
@@ -109,11 +110,19 @@ impl DigestSession {
     }
 
     fn store(&mut self, challenge: &DigestChallenge<'_>) -> Result<(), DigestError> {
-        copy_into(&mut self.realm, challenge.realm(), DigestField::Realm)?;
-        copy_into(&mut self.nonce, challenge.nonce(), DigestField::Nonce)?;
+        copy_into(
+            self.realm.as_mut_view(),
+            challenge.realm(),
+            DigestField::Realm,
+        )?;
+        copy_into(
+            self.nonce.as_mut_view(),
+            challenge.nonce(),
+            DigestField::Nonce,
+        )?;
         if let Some(value) = challenge.opaque() {
             let mut opaque = String::new();
-            copy_into(&mut opaque, value, DigestField::Opaque)?;
+            copy_into(opaque.as_mut_view(), value, DigestField::Opaque)?;
             self.opaque = Some(opaque);
         }
         // A known token, so it always fits ALGORITHM_TOKEN_CAPACITY.
@@ -148,7 +157,7 @@ impl DigestSession {
         if next.is_empty() || next == self.nonce.as_str() {
             return;
         }
-        if copy_into(&mut self.nonce, next, DigestField::Nonce).is_ok() {
+        if copy_into(self.nonce.as_mut_view(), next, DigestField::Nonce).is_ok() {
             self.nc = 0;
         }
     }
@@ -361,9 +370,9 @@ impl defmt::Format for DigestSession {
 }
 
 /// Unescapes `value` into `dst`, refusing (before writing) a value whose
-/// escaped form is longer than `N`.
-fn copy_into<const N: usize>(
-    dst: &mut String<N>,
+/// escaped form is longer than its capacity.
+fn copy_into(
+    dst: &mut StringView,
     value: ParamValue<'_>,
     field: DigestField,
 ) -> Result<(), DigestError> {
@@ -371,7 +380,7 @@ fn copy_into<const N: usize>(
     let sent_len = value
         .unescaped()
         .fold(0usize, |len, piece| len.saturating_add(escaped_len(piece)));
-    if sent_len > N {
+    if sent_len > dst.capacity() {
         return Err(too_long);
     }
     dst.clear();

@@ -1,6 +1,7 @@
 //! The `data` object of a customer response → [`Customer`].
 
 use heapless::String;
+use heapless::string::StringView;
 
 use super::errors::{DecodeError, ResponseField};
 use super::parser::{Escapes, JsonStr, Parser};
@@ -55,40 +56,63 @@ fn lookup(key: &JsonStr<'_>) -> Option<(ResponseField, u32)> {
     Some((*field, u32::try_from(index).ok()?))
 }
 
+/// What [`text_into`] found.
+enum Text {
+    /// A string or number, stored.
+    Stored,
+    /// `null`.
+    Null,
+    /// A string or number longer than the field's capacity.
+    TooLong,
+    /// Any other value (skipped).
+    WrongType,
+}
+
 /// A text field, decoded straight into `dest` (no intermediate copy of the
 /// fixed-capacity buffer): a string (unescaped) or a number (kept as its
 /// literal text, for a PHP backend that sends numeric columns as numbers);
 /// `null` → `None`.
+// Generic only in the capacity; the work is in `text_into`, once. Out of
+// line: one small copy per capacity rather than one per field.
+#[inline(never)]
 fn text<const N: usize>(
     p: &mut Parser<'_>,
     field: ResponseField,
     dest: &mut Option<String<N>>,
 ) -> Result<Result<(), WordError>, WordError> {
+    let was_none = dest.is_none();
+    let found = text_into(p, dest.get_or_insert_with(String::new).as_mut_view())?;
+    let error = match found {
+        Text::Stored => return Ok(Ok(())),
+        Text::Null => None,
+        Text::TooLong => Some(DecodeError::TooLong { field, capacity: N }),
+        Text::WrongType if was_none => Some(DecodeError::WrongType { field }),
+        // Left as it was.
+        Text::WrongType => return Ok(Err(DecodeError::WrongType { field }.into())),
+    };
+    *dest = None;
+    Ok(error.map_or(Ok(()), |error| Err(error.into())))
+}
+
+/// Reads a text value into `out` (cleared first when a string or number).
+fn text_into(p: &mut Parser<'_>, out: &mut StringView) -> Result<Text, WordError> {
     let fits = match p.peek()? {
         b'n' => {
             p.literal(b"null")?;
-            *dest = None;
-            return Ok(Ok(()));
+            return Ok(Text::Null);
         }
-        b'"' => {
-            let token = p.string()?;
-            token.decode_into(dest.insert(String::new()))?
-        }
+        b'"' => p.string()?.decode_into(out)?,
         b'-' | b'0'..=b'9' => {
             let number = p.number()?;
-            dest.insert(String::new()).push_str(number).is_ok()
+            out.clear();
+            out.push_str(number).is_ok()
         }
         _ => {
             p.skip_value()?;
-            return Ok(Err(DecodeError::WrongType { field }.into()));
+            return Ok(Text::WrongType);
         }
     };
-    if fits {
-        Ok(Ok(()))
-    } else {
-        *dest = None;
-        Ok(Err(DecodeError::TooLong { field, capacity: N }.into()))
-    }
+    Ok(if fits { Text::Stored } else { Text::TooLong })
 }
 
 /// A short text value (dates, timestamps) into a scratch buffer.
@@ -118,7 +142,7 @@ fn id(
             return Ok(Ok(None));
         }
         b'"' => {
-            if !p.string()?.decode_into(&mut buf)? {
+            if !p.string()?.decode_into(buf.as_mut_view())? {
                 return Ok(Err(DecodeError::InvalidValue { field }.into()));
             }
             buf.as_str()

@@ -51,11 +51,17 @@ fn integer(p: &mut Parser<'_>) -> Result<Option<i64>, WordError> {
     }
 }
 
+/// Reads the `data` object of an envelope: `Err` ends the walk (syntax),
+/// the inner `Err` is a field error reported after the walk.
+type DataReader<'r, 'a> =
+    dyn FnMut(&mut Parser<'a>) -> Result<Result<(), DecodeError>, WordError> + 'r;
+
 /// Walks a 2xx envelope; `on_data` reads the `data` value when it is an
 /// object and returns a deferred field error, if any.
+// `dyn`: one copy of the walk for every caller.
 fn walk_envelope<'a>(
     body: &'a [u8],
-    mut on_data: impl FnMut(&mut Parser<'a>) -> Result<Result<(), DecodeError>, WordError>,
+    on_data: &mut DataReader<'_, 'a>,
 ) -> Result<(Envelope, Result<(), DecodeError>), DecodeError> {
     let mut p = Parser::new(body)?;
     if p.peek()? != b'{' {
@@ -109,7 +115,8 @@ fn walk_envelope<'a>(
         } else if key.matches("code") {
             envelope.code = integer(&mut p)?;
         } else if key.matches("message") && p.peek()? == b'"' {
-            p.string()?.decode_truncating(&mut envelope.message)?;
+            p.string()?
+                .decode_truncating(envelope.message.as_mut_view())?;
         } else {
             p.skip_value()?;
         }
@@ -187,7 +194,7 @@ pub fn decode_customer_response_into(
         return Err(status_error(status, retry_after));
     }
     out.clear();
-    let (envelope, data) = walk_envelope(body, |p| decode_customer(p, out))?;
+    let (envelope, data) = walk_envelope(body, &mut |p| decode_customer(p, out))?;
     verdict(envelope, data)
 }
 
@@ -225,7 +232,7 @@ pub fn decode_remove_response(
     {
         return Ok(());
     }
-    let (envelope, _) = walk_envelope(body, |p| p.skip_value().map(Ok))?;
+    let (envelope, _) = walk_envelope(body, &mut |p| p.skip_value().map(Ok))?;
     verdict(envelope, Ok(()))
 }
 
@@ -276,7 +283,7 @@ fn collect_details(
         let next = p.peek()?;
         if key.matches("message") && next == b'"' && details.message.is_none() {
             let mut message = ServerMessage::new();
-            details.truncated |= p.string()?.decode_truncating(&mut message)?;
+            details.truncated |= p.string()?.decode_truncating(message.as_mut_view())?;
             details.message = Some(message);
         } else if key.matches("code") && details.code.is_none() {
             details.code = integer(p)?;
@@ -299,7 +306,7 @@ fn collect_field_errors(p: &mut Parser<'_>, details: &mut InvalidDetails) -> Res
     let mut first = true;
     while let Some(key) = p.next_key(&mut first)? {
         let mut field: String<{ super::errors::FIELD_NAME_CAPACITY }> = String::new();
-        details.truncated |= key.decode_truncating(&mut field)?;
+        details.truncated |= key.decode_truncating(field.as_mut_view())?;
         collect_messages(p, details, &field)?;
     }
     Ok(())
@@ -338,7 +345,7 @@ fn push_message(
     let text = p.string()?;
     let mut entry = FieldMessage::default();
     let _ = entry.field.push_str(field);
-    let cut = text.decode_truncating(&mut entry.message)?;
+    let cut = text.decode_truncating(entry.message.as_mut_view())?;
     if details.fields.push(entry).is_ok() {
         details.truncated |= cut;
     } else {

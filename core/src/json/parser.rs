@@ -7,6 +7,8 @@
 //! to [`MAX_DEPTH`] levels. Every step is bounds-checked: any input gives a
 //! value or a [`DecodeError`](super::DecodeError), never a panic.
 
+use heapless::string::StringView;
+
 use super::word_error::WordError;
 use crate::hex::hex_digit;
 
@@ -143,7 +145,9 @@ fn decode_unicode_escape(bytes: &[u8], at: usize) -> Result<(char, usize), WordE
 impl<'a> JsonStr<'a> {
     /// Decodes the string, handing the text to `push` in pieces; stops with
     /// `Ok(false)` as soon as `push` returns `false` (the sink is full).
-    pub(crate) fn unescape(&self, mut push: impl FnMut(&str) -> bool) -> Result<bool, WordError> {
+    // `dyn`: one copy of the loop for every sink (each `String<N>` capacity
+    // would otherwise get its own), at one indirect call per piece.
+    pub(crate) fn unescape(&self, push: &mut dyn FnMut(&str) -> bool) -> Result<bool, WordError> {
         if self.escapes == Escapes::Absent {
             return Ok(push(self.raw));
         }
@@ -175,27 +179,21 @@ impl<'a> JsonStr<'a> {
 
     /// Decodes into `out`; `Ok(false)` if it did not fit (`out` then holds
     /// an unspecified prefix).
-    pub(crate) fn decode_into<const N: usize>(
-        &self,
-        out: &mut heapless::String<N>,
-    ) -> Result<bool, WordError> {
+    pub(crate) fn decode_into(&self, out: &mut StringView) -> Result<bool, WordError> {
         out.clear();
-        self.unescape(|piece| out.push_str(piece).is_ok())
+        self.unescape(&mut |piece| out.push_str(piece).is_ok())
     }
 
     /// Decodes into `out`, cutting at a character boundary when it does not
     /// fit; returns whether it was cut.
-    pub(crate) fn decode_truncating<const N: usize>(
-        &self,
-        out: &mut heapless::String<N>,
-    ) -> Result<bool, WordError> {
+    pub(crate) fn decode_truncating(&self, out: &mut StringView) -> Result<bool, WordError> {
         out.clear();
         let mut cut = false;
-        self.unescape(|piece| {
+        self.unescape(&mut |piece| {
             if out.push_str(piece).is_ok() {
                 return true;
             }
-            let room = N.saturating_sub(out.len());
+            let room = out.capacity().saturating_sub(out.len());
             let mut end = room.min(piece.len());
             while !piece.is_char_boundary(end) {
                 end = end.saturating_sub(1);
@@ -220,7 +218,7 @@ impl<'a> JsonStr<'a> {
     #[inline(never)]
     fn matches_escaped(&self, key: &str) -> bool {
         let mut rest = key;
-        let equal = self.unescape(|piece| match rest.strip_prefix(piece) {
+        let equal = self.unescape(&mut |piece| match rest.strip_prefix(piece) {
             Some(tail) => {
                 rest = tail;
                 true
@@ -636,7 +634,7 @@ mod tests {
         let s = p.string()?;
         p.finish()?;
         let mut out = String::new();
-        s.unescape(|piece| {
+        s.unescape(&mut |piece| {
             out.push_str(piece);
             true
         })?;
@@ -768,10 +766,10 @@ mod tests {
         let mut p = Parser::new("\"aé😀b\"".as_bytes()).unwrap();
         let s = p.string().unwrap();
         let mut out: heapless::String<5> = heapless::String::new();
-        assert_eq!(s.decode_truncating(&mut out), Ok(true));
+        assert_eq!(s.decode_truncating(out.as_mut_view()), Ok(true));
         assert_eq!(out.as_str(), "aé");
         let mut fits: heapless::String<8> = heapless::String::new();
-        assert_eq!(s.decode_truncating(&mut fits), Ok(false));
+        assert_eq!(s.decode_truncating(fits.as_mut_view()), Ok(false));
         assert_eq!(fits.as_str(), "aé😀b");
     }
 }

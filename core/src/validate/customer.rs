@@ -1,6 +1,7 @@
 //! Raw input → [`CustomerUpdate`] / [`CustomerCreate`], every failure at once.
 
 use heapless::String;
+use heapless::string::StringView;
 
 use super::date::parse_birthdate;
 use super::email::check_email;
@@ -16,14 +17,12 @@ use crate::model::{CustomerCreate, CustomerUpdate};
 /// Copies a checked value into its fixed-capacity field, in place. Cannot
 /// fail after the field's rule passed (capacities are limit × 4 bytes);
 /// reported as too long rather than panicking if it ever did.
-fn store<const N: usize>(
-    slot: &mut String<N>,
-    field: Field,
-    value: &str,
-) -> Result<(), FieldError> {
+fn store(slot: &mut StringView, field: Field, value: &str) -> Result<(), FieldError> {
     slot.clear();
-    slot.push_str(value)
-        .map_err(|_| FieldError::new(field, Rule::TooLong { max: limit(N / 4) }))
+    slot.push_str(value).map_err(|_| {
+        let max = limit(slot.capacity() / 4);
+        FieldError::new(field, Rule::TooLong { max })
+    })
 }
 
 /// Records the failure, if any.
@@ -34,8 +33,8 @@ fn note(errors: &mut ValidationErrors, result: Result<(), FieldError>) {
 }
 
 /// Trims and checks a required value and writes it into `slot`.
-fn required<const N: usize>(
-    slot: &mut String<N>,
+fn required(
+    slot: &mut StringView,
     field: Field,
     raw: Option<&str>,
     check: impl FnOnce(&str) -> Result<(), Rule>,
@@ -60,7 +59,7 @@ fn optional<const N: usize>(
         }
         Some(value) => {
             check(value).map_err(|rule| FieldError::new(field, rule))?;
-            store(slot.insert(String::new()), field, value)
+            store(slot.insert(String::new()).as_mut_view(), field, value)
         }
     }
 }
@@ -89,7 +88,7 @@ fn validate_fields(
     note(
         errors,
         required(
-            &mut f.firstname,
+            f.firstname.as_mut_view(),
             Field::Firstname,
             input.firstname,
             check_name,
@@ -106,7 +105,12 @@ fn validate_fields(
     );
     note(
         errors,
-        required(&mut f.lastname, Field::Lastname, input.lastname, check_name),
+        required(
+            f.lastname.as_mut_view(),
+            Field::Lastname,
+            input.lastname,
+            check_name,
+        ),
     );
     note(
         errors,
@@ -119,11 +123,21 @@ fn validate_fields(
     );
     note(
         errors,
-        required(&mut f.email, Field::Email, input.email, check_email),
+        required(
+            f.email.as_mut_view(),
+            Field::Email,
+            input.email,
+            check_email,
+        ),
     );
     note(
         errors,
-        required(&mut f.phone, Field::Phone, input.phone, check_phone),
+        required(
+            f.phone.as_mut_view(),
+            Field::Phone,
+            input.phone,
+            check_phone,
+        ),
     );
     match optional_parsed(Field::Gender, input.gender, parse_gender) {
         Ok(gender) => f.gender = gender,
@@ -132,7 +146,7 @@ fn validate_fields(
     note(
         errors,
         required(
-            &mut f.identity_number,
+            f.identity_number.as_mut_view(),
             Field::IdentityNumber,
             input.identity_number,
             |v| check_identity_number(v, profile),
@@ -254,7 +268,7 @@ impl CustomerCreate {
             note(
                 &mut errors,
                 required(
-                    &mut create.external_id,
+                    create.external_id.as_mut_view(),
                     Field::ExternalId,
                     input.external_id,
                     check_external_id,
