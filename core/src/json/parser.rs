@@ -181,6 +181,10 @@ impl<'a> JsonStr<'a> {
     /// an unspecified prefix).
     pub(crate) fn decode_into(&self, out: &mut StringView) -> Result<bool, WordError> {
         out.clear();
+        if self.escapes == Escapes::Absent {
+            // The common case, without the indirect call.
+            return Ok(out.push_str(self.raw).is_ok());
+        }
         self.unescape(&mut |piece| out.push_str(piece).is_ok())
     }
 
