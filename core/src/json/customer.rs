@@ -71,7 +71,8 @@ enum Text {
 /// A text field, decoded straight into `dest` (no intermediate copy of the
 /// fixed-capacity buffer): a string (unescaped) or a number (kept as its
 /// literal text, for a PHP backend that sends numeric columns as numbers);
-/// `null` → `None`.
+/// `null` → `None`. `dest` is `None` on entry (the record was cleared and
+/// each key is read once) and stays `None` unless a value was stored.
 // Generic only in the capacity; the work is in `text_into`, once. Out of
 // line: one small copy per capacity rather than one per field.
 #[inline(never)]
@@ -80,15 +81,11 @@ fn text<const N: usize>(
     field: ResponseField,
     dest: &mut Option<String<N>>,
 ) -> Result<Result<(), WordError>, WordError> {
-    let was_none = dest.is_none();
-    let found = text_into(p, dest.get_or_insert_with(String::new).as_mut_view())?;
-    let error = match found {
+    let error = match text_into(p, dest.get_or_insert_with(String::new).as_mut_view())? {
         Text::Stored => return Ok(Ok(())),
         Text::Null => None,
         Text::TooLong => Some(DecodeError::TooLong { field, capacity: N }),
-        Text::WrongType if was_none => Some(DecodeError::WrongType { field }),
-        // Left as it was.
-        Text::WrongType => return Ok(Err(DecodeError::WrongType { field }.into())),
+        Text::WrongType => Some(DecodeError::WrongType { field }),
     };
     *dest = None;
     Ok(error.map_or(Ok(()), |error| Err(error.into())))
